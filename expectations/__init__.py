@@ -1,0 +1,1 @@
+"""Great Expectations suites for the landing contract, one module per input table."""

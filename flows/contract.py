@@ -1,0 +1,325 @@
+"""Landing contract v1: find a return's tables and read them, as text, with their row numbers.
+
+This layer only checks what must hold before any table can be read (files present, decodable,
+well-formed CSV/YAML/workbook). What the values must be is the job of the GX suites in
+`expectations/`. Every cell is kept as text so that validation, not parsing, judges it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from flows.findings import Finding, ReturnRejected
+
+INSPECTION_FILE = "inspection.yaml"
+REQUIRED_TABLES = ("cases", "answers")
+OPTIONAL_TABLES = ("victim_questionnaire", "context")
+TABLES = REQUIRED_TABLES + OPTIONAL_TABLES
+READY_MARKER = "_READY"
+WORKBOOK_SUFFIX = ".xlsx"
+INSPECTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
+
+
+class UsageError(Exception):
+    """The path given is not a return at all (exit code 2), as opposed to a broken return."""
+
+
+@dataclass
+class Table:
+    """One contract table as text. Index = spreadsheet row number (header is row 1)."""
+
+    name: str
+    source: str  # how findings name it: "cases.csv" or "x.xlsx, sheet cases"
+    frame: pd.DataFrame
+
+
+@dataclass
+class ReturnSource:
+    path: Path
+    kind: str  # "folder" or "workbook"
+    name: str  # the inspection id the folder or workbook name claims
+
+    @property
+    def files(self) -> list[Path]:
+        if self.kind == "workbook":
+            return [self.path]
+        return sorted(p for p in self.path.iterdir() if p.is_file())
+
+
+@dataclass
+class ParsedReturn:
+    source: ReturnSource
+    inspection: Table  # one row: the keys of inspection.yaml as columns
+    tables: dict[str, Table] = field(default_factory=dict)
+
+
+def locate_return(path: Path) -> ReturnSource:
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    if path.is_dir():
+        return ReturnSource(path=path, kind="folder", name=path.name)
+    if path.suffix.lower() == WORKBOOK_SUFFIX:
+        return ReturnSource(path=path, kind="workbook", name=path.stem)
+    raise UsageError(f"{path}: a return is a folder or an .xlsx workbook")
+
+
+def read_return(source: ReturnSource) -> ParsedReturn:
+    """Read every table of the return, or raise ReturnRejected naming each structural problem."""
+    findings: list[Finding] = []
+    if not re.fullmatch(INSPECTION_ID_PATTERN, source.name):
+        findings.append(
+            Finding(
+                source=source.path.name,
+                rule_id="return.name.slug",
+                rule="the folder or workbook must be named after the inspection id "
+                "(lower-case letters, digits and hyphens, 3-64 characters, e.g. hampshire-2013)",
+            )
+        )
+    reader = _read_workbook if source.kind == "workbook" else _read_folder
+    inspection, tables = reader(source, findings)
+    if findings:
+        raise ReturnRejected(source.name, findings)
+    assert inspection is not None
+    return ParsedReturn(source=source, inspection=inspection, tables=tables)
+
+
+# ---------------------------------------------------------------- folders
+
+
+def _read_folder(source: ReturnSource, findings: list[Finding]):
+    present = {p.name: p for p in source.files if not p.name.startswith(".")}
+    expected = {INSPECTION_FILE, READY_MARKER} | {f"{t}.csv" for t in TABLES}
+    for name in sorted(set(present) - expected):
+        findings.append(
+            Finding(
+                source=name,
+                rule_id="return.files.unexpected",
+                rule="this file is not part of the landing contract; a return holds only "
+                + ", ".join(sorted(expected - {READY_MARKER})),
+            )
+        )
+    for name in [INSPECTION_FILE] + [f"{t}.csv" for t in REQUIRED_TABLES]:
+        if name not in present:
+            findings.append(
+                Finding(source=name, rule_id="return.files.required", rule="required file is missing")
+            )
+
+    inspection = None
+    if INSPECTION_FILE in present:
+        inspection = _read_inspection_yaml(present[INSPECTION_FILE], findings)
+    tables = {}
+    for table in TABLES:
+        file = present.get(f"{table}.csv")
+        if file is not None:
+            frame = _read_csv(file, findings)
+            if frame is not None:
+                tables[table] = Table(table, file.name, frame)
+    return inspection, tables
+
+
+def _decode(data: bytes, source: str, findings: list[Finding]) -> str | None:
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark, as Excel writes, is fine
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        findings.append(
+            Finding(
+                source=source,
+                rows=(line,),
+                rule_id="file.encoding.utf8",
+                rule="the file must be encoded as UTF-8",
+                detail=f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+            )
+        )
+        return None
+
+
+def _read_csv(file: Path, findings: list[Finding]) -> pd.DataFrame | None:
+    text = _decode(file.read_bytes(), file.name, findings)
+    if text is None:
+        return None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        findings.append(
+            Finding(source=file.name, rule_id="file.csv.syntax", rule=f"the file is not valid CSV: {error}")
+        )
+        return None
+    return _frame_from_records(records, file.name, findings)
+
+
+def _frame_from_records(records: list[list[str]], source: str, findings: list[Finding]) -> pd.DataFrame | None:
+    """Header + rows of text into a frame indexed by spreadsheet row number; blank cells become None."""
+    if not records or not any(cell.strip() for cell in records[0]):
+        findings.append(
+            Finding(source=source, rows=(1,), rule_id="file.header.missing", rule="the first row must be the header")
+        )
+        return None
+    header = [cell.strip() for cell in records[0]]
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        findings.append(
+            Finding(
+                source=source,
+                rows=(1,),
+                rule_id="file.header.duplicate",
+                rule="each column name may appear only once in the header",
+                detail="repeated: " + ", ".join(duplicated),
+            )
+        )
+        return None
+    body, index, ragged = [], [], []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # trailing blank lines are common in exported files
+        if len(record) != len(header):
+            ragged.append(number)
+            continue
+        body.append([cell.strip() or None for cell in record])
+        index.append(number)
+    if ragged:
+        findings.append(
+            Finding(
+                source=source,
+                rows=tuple(ragged),
+                rule_id="file.csv.field_count",
+                rule=f"every row must have as many fields as the header ({len(header)})",
+            )
+        )
+        return None
+    return pd.DataFrame(body, columns=header, index=pd.Index(index), dtype=object)
+
+
+def _read_inspection_yaml(file: Path, findings: list[Finding]) -> Table | None:
+    text = _decode(file.read_bytes(), file.name, findings)
+    if text is None:
+        return None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        findings.append(
+            Finding(
+                source=file.name,
+                rows=(mark.line + 1,) if mark else (),
+                rule_id="file.yaml.syntax",
+                rule="the file is not valid YAML",
+            )
+        )
+        return None
+    return _inspection_table(document, file.name, findings)
+
+
+def _inspection_table(document: object, source: str, findings: list[Finding]) -> Table | None:
+    if not isinstance(document, dict) or not document:
+        findings.append(
+            Finding(
+                source=source,
+                rule_id="inspection.mapping",
+                rule="the file must be a mapping of keys to values (inspection_id: ..., area: ..., ...)",
+            )
+        )
+        return None
+    values = {str(key).strip(): _as_text(value) for key, value in document.items()}
+    # Row number 1 stands for "the file" in key/value sources; findings there name the key.
+    frame = pd.DataFrame([values], index=pd.Index([1]), dtype=object)
+    return Table("inspection", source, frame)
+
+
+def _as_text(value: object) -> str | None:
+    """YAML and Excel give typed values; validation judges text, exactly as a CSV cell would be."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def _read_workbook(source: ReturnSource, findings: list[Finding]):
+    import openpyxl  # only workbook returns pay for it
+
+    name = source.path.name
+    try:
+        workbook = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
+        findings.append(
+            Finding(source=name, rule_id="file.xlsx.unreadable", rule=f"the file is not a readable .xlsx workbook ({type(error).__name__})")
+        )
+        return None, {}
+    try:
+        sheets = {ws.title.strip(): ws for ws in workbook.worksheets}
+        expected = {"inspection", *TABLES}
+        for title in sorted(set(sheets) - expected):
+            findings.append(
+                Finding(
+                    source=f"{name}, sheet {title}",
+                    rule_id="return.sheets.unexpected",
+                    rule="this sheet is not part of the landing contract; a workbook holds only the sheets "
+                    + ", ".join(sorted(expected)),
+                )
+            )
+        for title in ("inspection", *REQUIRED_TABLES):
+            if title not in sheets:
+                findings.append(
+                    Finding(source=f"{name}, sheet {title}", rule_id="return.sheets.required", rule="required sheet is missing")
+                )
+        inspection = None
+        if "inspection" in sheets:
+            inspection = _inspection_from_sheet(sheets["inspection"], f"{name}, sheet inspection", findings)
+        tables = {}
+        for table in TABLES:
+            if table in sheets:
+                label = f"{name}, sheet {table}"
+                records = _sheet_records(sheets[table])
+                frame = _frame_from_records(records, label, findings)
+                if frame is not None:
+                    tables[table] = Table(table, label, frame)
+        return inspection, tables
+    finally:
+        workbook.close()
+
+
+def _sheet_records(sheet) -> list[list[str]]:
+    """All rows from row 1 as text, padded to the header's width (Excel trims empty trailing cells)."""
+    records = [[_as_text(v) or "" for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
+    width = len(records[0]) if records else 0
+    while width and not records[0][width - 1]:
+        width -= 1  # formatted but empty header cells
+    padded = []
+    for record in records:
+        extra = [cell for cell in record[width:] if cell]
+        # A value beyond the header's last column keeps the row ragged, so it is reported.
+        padded.append(record if extra else (record[:width] + [""] * (width - len(record))))
+    return padded
+
+
+def _inspection_from_sheet(sheet, source: str, findings: list[Finding]) -> Table | None:
+    """The `inspection` sheet holds key/value rows, the same keys as inspection.yaml."""
+    document = {}
+    for row in sheet.iter_rows(values_only=True):
+        if not row or row[0] is None:
+            continue
+        key = str(row[0]).strip()
+        if key.lower() == "key":
+            continue  # an optional header row
+        document[key] = row[1] if len(row) > 1 else None
+    return _inspection_table(document, source, findings)

@@ -1,0 +1,169 @@
+"""Run the GX suites of `expectations/` over a parsed return and turn results into findings.
+
+GX runs on its pandas path (works with every pin here, no DuckDB lock involved). Results are
+reduced to rule, file, column and row numbers at once: GX's own result objects can carry row
+values, so they are never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from expectations import answers, cases, context, cross_file, inspection, victim_questionnaire
+from flows.catalogue import Catalogue, Methodology
+from flows.contract import ParsedReturn, Table
+from flows.findings import Finding
+
+
+@dataclass
+class SuiteOutcome:
+    suite: str
+    source: str
+    evaluated: int
+    failed: int
+
+
+@dataclass
+class ValidationResult:
+    findings: list[Finding]
+    suites: list[SuiteOutcome]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+@lru_cache(maxsize=1)
+def _gx():
+    """One ephemeral GX context per process: creating it per return would waste ~10 ms, importing GX ~2-5 s."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context_ = gx.get_context(mode="ephemeral")
+    context_.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return context_, context_.data_sources.add_pandas("landing")
+
+
+def _batch(table: str, frame: pd.DataFrame):
+    _, source = _gx()
+    try:
+        asset = source.get_asset(table)
+    except LookupError:
+        asset = source.add_dataframe_asset(table)
+    try:
+        definition = asset.get_batch_definition("whole")
+    except (LookupError, KeyError):
+        definition = asset.add_batch_definition_whole_dataframe("whole")
+    return definition.get_batch(batch_parameters={"dataframe": frame})
+
+
+def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Finding], SuiteOutcome]:
+    """Validate one table; findings name rows (or keys, for inspection.yaml), never values."""
+    result = _batch(table.name, table.frame).validate(suite, result_format={"result_format": "COMPLETE"})
+    expected_columns: list[str] | None = None
+    column_rule_failed = False
+    findings: list[Finding] = []
+    for outcome in result.results:
+        config = outcome.expectation_config
+        kwargs = config.kwargs
+        rule_id = (config.meta or {}).get("rule_id", config.type)
+        rule_text = config.description or config.type
+        if config.type == "expect_table_columns_to_match_set":
+            expected_columns = list(kwargs["column_set"])
+            if not outcome.success:
+                column_rule_failed = True
+                findings += _column_findings(table, expected_columns, key_value)
+            continue
+        if outcome.success:
+            continue
+        raised = (outcome.exception_info or {}).get("raised_exception")
+        if raised:
+            if column_rule_failed:
+                continue  # the column is missing: already reported by the column rule
+            raise RuntimeError(f"suite {suite.name}: {config.type} could not run: {outcome.exception_info}")
+        column = kwargs.get("column") or " + ".join(kwargs.get("column_list", []))
+        if column == context.NUMERIC_VALUE:
+            column = "value"
+        rows = tuple(int(i) for i in outcome.result.get("unexpected_index_list") or ())
+        if key_value:
+            findings.append(Finding(source=table.source, key=column, rule=rule_text, rule_id=rule_id))
+        else:
+            detail = None
+            if config.type == "expect_table_row_count_to_be_between":
+                detail = f"it has {outcome.result.get('observed_value')}"
+            findings.append(
+                Finding(source=table.source, column=column or None, rows=rows, rule=rule_text, rule_id=rule_id, detail=detail)
+            )
+    evaluated = len(result.results)
+    return findings, SuiteOutcome(suite.name, table.source, evaluated, len(findings))
+
+
+def _column_findings(table: Table, expected: list[str], key_value: bool) -> list[Finding]:
+    # The parsed copy of context.value is ours, not the sender's.
+    present = [c for c in table.frame.columns if c != context.NUMERIC_VALUE]
+    expected = [c for c in expected if c != context.NUMERIC_VALUE]
+    what = "key" if key_value else "column"
+    findings = [
+        Finding(source=table.source, rows=() if key_value else (1,), key=name if key_value else None,
+                column=None if key_value else name, rule_id=f"{table.name}.columns.missing",
+                rule=f"required {what} is missing")
+        for name in expected
+        if name not in present
+    ]
+    findings += [
+        Finding(source=table.source, rows=() if key_value else (1,), key=name if key_value else None,
+                column=None if key_value else name, rule_id=f"{table.name}.columns.unexpected",
+                rule=f"not a {what} of the landing contract (expected: {', '.join(expected)})")
+        for name in present
+        if name not in expected
+    ]
+    return findings
+
+
+def validate_return(parsed: ParsedReturn, catalogue: Catalogue) -> ValidationResult:
+    """Every suite over every table present, then the cross-file checks."""
+    findings: list[Finding] = []
+    outcomes: list[SuiteOutcome] = []
+
+    def run(table: Table, suite, key_value: bool = False) -> bool:
+        found, outcome = run_suite(table, suite, key_value)
+        findings.extend(found)
+        outcomes.append(outcome)
+        return not found
+
+    header = parsed.inspection
+    if "synthetic" not in header.frame.columns:
+        header.frame["synthetic"] = None  # optional key: absent means not synthetic
+    run(header, inspection.build_suite(parsed.source.name, list(catalogue.methodologies)), key_value=True)
+    methodology = _methodology_of(header, catalogue)
+
+    case_table = parsed.tables.get("cases")
+    answer_table = parsed.tables.get("answers")
+    cases_ok = case_table is not None and run(case_table, cases.build_suite(catalogue, methodology))
+    answers_ok = False
+    if answer_table is not None:
+        case_refs = [] if case_table is None else [r for r in case_table.frame.get("case_ref", []) if r is not None]
+        answers_ok = run(answer_table, answers.build_suite(catalogue, methodology, case_refs))
+    if cases_ok and answers_ok and methodology is not None:
+        # Only meaningful once both tables are individually sound.
+        gaps = cross_file.missing_answers(case_table.frame, answer_table.frame, methodology.question_ids, case_table.source)
+        findings.extend(gaps)
+
+    if "victim_questionnaire" in parsed.tables:
+        run(parsed.tables["victim_questionnaire"], victim_questionnaire.build_suite(catalogue))
+    if "context" in parsed.tables:
+        table = parsed.tables["context"]
+        values = table.frame["value"] if "value" in table.frame.columns else pd.Series(None, index=table.frame.index)
+        table.frame[context.NUMERIC_VALUE] = pd.to_numeric(values, errors="coerce")
+        run(table, context.build_suite(catalogue))
+        table.frame = table.frame.drop(columns=[context.NUMERIC_VALUE])
+    return ValidationResult(findings, outcomes)
+
+
+def _methodology_of(header: Table, catalogue: Catalogue) -> Methodology | None:
+    if "methodology" not in header.frame.columns:
+        return None
+    return catalogue.methodologies.get(header.frame["methodology"].iloc[0])
