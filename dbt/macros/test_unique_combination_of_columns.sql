@@ -1,0 +1,7 @@
+{#- No dbt packages can be installed here (no hub access), so the generic tests we need are ours. -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+select {{ combination_of_columns | join(', ') }}, count(*) as n_rows
+from {{ model }}
+group by {{ combination_of_columns | join(', ') }}
+having count(*) > 1
+{% endtest %}

@@ -1,0 +1,8 @@
+select
+    criterion_code,
+    outcome_code,
+    process_row,
+    process_row_name,
+    title,
+    evidence_source
+from {{ ref('criteria') }}

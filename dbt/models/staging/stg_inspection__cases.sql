@@ -1,0 +1,9 @@
+select
+    inspection_id,
+    case_key,
+    case_type,
+    gender,
+    ethnicity,
+    rosh,
+    principal_offence as principal_offence_code
+from {{ source('inspection', 'cases') }}
