@@ -1,0 +1,20 @@
+"""Named crash points, so that tests can kill a real run at the worst moments.
+
+Setting IAOW_CRASH_AT=<point> makes the process exit abruptly (os._exit: no cleanup, no
+finally blocks, like a power cut or SIGKILL) when it reaches that point. Unset, it costs one
+dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import os
+
+CRASH_ENV = "IAOW_CRASH_AT"
+CRASH_EXIT_CODE = 99
+POINTS = ("after-load", "after-build", "after-commit", "before-publish-rename")
+
+
+def crash_point(name: str) -> None:
+    assert name in POINTS, name
+    if os.environ.get(CRASH_ENV) == name:
+        os._exit(CRASH_EXIT_CODE)

@@ -1,0 +1,75 @@
+"""Publish: write the analyst-facing file from the private warehouse's marts, then swap it in.
+
+The published file holds schema `marts` only (tables with their constraints and the dbt docs
+as comments), never the raw zone, so case-level rows never leave the private file. It is
+written beside the live file and renamed over it: readers see the old file or the new one,
+never a mixture, and a crash before the rename leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from flows.config import Paths
+from flows.faults import crash_point
+from flows.warehouse import latest_publication_id, replace_durably
+
+PUBLISHED_SCHEMA = "marts"
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def export_marts(p: Paths) -> None:
+    target = p.next_published_db
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (target, target.with_name(target.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    with duckdb.connect(str(target)) as connection:
+        connection.execute(f"attach '{p.private_db}' as src (read_only)")
+        connection.execute(f"create schema {PUBLISHED_SCHEMA}")
+        tables = connection.execute(
+            "select table_name, sql, comment from duckdb_tables() "
+            "where database_name = 'src' and schema_name = ? order by table_name",
+            [PUBLISHED_SCHEMA],
+        ).fetchall()
+        for table, ddl, comment in tables:
+            # duckdb_tables().sql is the CREATE statement with constraints; unqualified by catalog,
+            # so it creates the table in this file.
+            connection.execute(ddl)
+            name = f"{PUBLISHED_SCHEMA}.{quote(table)}"
+            connection.execute(f"insert into {name} select * from src.{name}")
+            if comment:
+                connection.execute(f"comment on table {name} is {_literal(comment)}")
+        columns = connection.execute(
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where database_name = 'src' and schema_name = ? and comment is not null",
+            [PUBLISHED_SCHEMA],
+        ).fetchall()
+        for table, column, comment in columns:
+            connection.execute(
+                f"comment on column {PUBLISHED_SCHEMA}.{quote(table)}.{quote(column)} is {_literal(comment)}"
+            )
+        connection.execute("detach src")
+        connection.execute("checkpoint")
+    crash_point("before-publish-rename")
+    replace_durably(target, p.published_db)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def publication_is_current(p: Paths) -> bool:
+    """True when the published file carries the private warehouse's latest publication."""
+    private = latest_publication_id(p.private_db)
+    return private is None or latest_publication_id(p.published_db) == private
+
+
+def ensure_published(p: Paths) -> bool:
+    """Finish a publication that a crash interrupted after its commit; returns whether it had to."""
+    if publication_is_current(p):
+        return False
+    export_marts(p)
+    return True
