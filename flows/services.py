@@ -1,0 +1,122 @@
+"""The local Prefect server: start once, reuse from every process, stop by its recorded pid.
+
+Prefect's temporary per-process server costs 12-30 s; one long-lived server with SQLite under
+the data directory is started by `iaow up` (or on demand) and shared by the CLI, the demo and
+the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.config import Paths, prefect_api_url, prefect_ui_url
+
+SERVER_PID_FILE = "prefect-server.pid"
+START_TIMEOUT_S = 120
+
+
+@dataclass
+class ServiceStatus:
+    healthy: bool
+    pid: int | None
+    api_url: str
+    ui_url: str
+
+
+def server_healthy(api_url: str | None = None, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url or prefect_api_url()}/health", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _pid_file(p: Paths) -> Path:
+    return p.run / SERVER_PID_FILE
+
+
+def _read_pid(p: Paths) -> int | None:
+    try:
+        pid = int(_pid_file(p).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        _pid_file(p).unlink(missing_ok=True)  # stale: the server died without `iaow down`
+        return None
+    except PermissionError:
+        pass
+    return pid
+
+
+def status(p: Paths) -> ServiceStatus:
+    return ServiceStatus(server_healthy(), _read_pid(p), prefect_api_url(), prefect_ui_url())
+
+
+def start_server(p: Paths, wait: bool = True) -> ServiceStatus:
+    """Start the server unless one answers already; harmless to call twice."""
+    if server_healthy():
+        return status(p)
+    pid = _read_pid(p)
+    if pid is None:
+        for folder in (p.run, p.logs, p.prefect_home):
+            folder.mkdir(parents=True, exist_ok=True)
+        host, port = _host_port()
+        log = open(p.logs / "prefect-server.log", "ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            # The server's own log keeps every level; only CLI consoles are kept quiet.
+            env={**os.environ, "PREFECT_HOME": str(p.prefect_home), "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "0"},
+            start_new_session=True,  # outlives the command that started it, until `iaow down`
+        )
+        _pid_file(p).write_text(f"{process.pid}\n")
+        pid = process.pid
+    if wait:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not server_healthy():
+            if _read_pid(p) is None:
+                raise RuntimeError(f"the Prefect server exited during start-up; see {p.logs / 'prefect-server.log'}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the Prefect server did not become healthy in {START_TIMEOUT_S} s")
+            time.sleep(0.2)
+    return status(p)
+
+
+def stop_server(p: Paths, timeout: float = 20.0) -> bool:
+    """Stop the server this data directory started; returns whether one was running."""
+    pid = _read_pid(p)
+    if pid is None:
+        return False
+    try:
+        os.killpg(pid, signal.SIGTERM)  # the server spawns workers in its session
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+    _pid_file(p).unlink(missing_ok=True)
+    return True
+
+
+def _host_port() -> tuple[str, int]:
+    from urllib.parse import urlparse
+
+    url = urlparse(prefect_api_url())
+    return url.hostname or "127.0.0.1", url.port or 4200
