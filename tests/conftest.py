@@ -1,0 +1,56 @@
+"""Test session set-up: a private data directory, and one real Prefect server for every test.
+
+IAOW_HOME is set here, before any test module imports `flows` (which reads it). The Prefect
+server is the one already running at PREFECT_API_URL (`make up`), or one started for this
+session and stopped at its end: never Prefect's per-process temporary server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+TEST_HOME = Path(tempfile.mkdtemp(prefix="iaow-test-"))
+os.environ["IAOW_HOME"] = str(TEST_HOME)
+os.environ.pop("IAOW_CRASH_AT", None)
+
+from flows.config import paths  # noqa: E402  (must follow IAOW_HOME)
+from tests.support import run_iaow  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    from flows.services import server_healthy, start_server, stop_server
+
+    if server_healthy():
+        yield
+        return
+    start_server(paths())
+    yield
+    stop_server(paths())
+
+
+@pytest.fixture(scope="session")
+def demo_home(prefect_server) -> Path:
+    """The demo programme, published through the real CLI: the state most tests start from."""
+    result = run_iaow("demo")
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield TEST_HOME
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remove_test_home():
+    yield
+    shutil.rmtree(TEST_HOME, ignore_errors=True)
+
+
+@pytest.fixture
+def hampshire_copy(demo_home, tmp_path) -> Path:
+    """A fresh copy of the Hampshire demo return to break or correct."""
+    target = tmp_path / "hampshire-2013"
+    shutil.copytree(paths().landing_inspections / "hampshire-2013", target)
+    return target

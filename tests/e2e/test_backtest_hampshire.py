@@ -1,0 +1,44 @@
+"""Back-test against the published Hampshire report (October 2013): committed ground truth, compared exactly."""
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.config import paths
+
+GROUND_TRUTH = Path(__file__).parents[1] / "backtest"
+
+
+@pytest.fixture(scope="module")
+def published(demo_home):
+    connection = duckdb.connect(str(paths().published_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_outcome_percentages_match_the_report(published):
+    expected = {int(r["outcome_code"]): int(r["score_pct"]) for r in csv.DictReader((GROUND_TRUTH / "hampshire_2013_outcome_scores.csv").open())}
+    actual = dict(published.execute(
+        "select outcome_code, score_pct from marts.fct_outcome_scores where inspection_id = 'hampshire-2013'").fetchall())
+    assert actual == expected == {1: 79, 2: 82, 3: 75, 4: 76, 5: 77}
+
+
+def test_question_fractions_stated_in_the_report_are_reproduced(published):
+    expected = {
+        r["question_id"]: (int(r["n_sufficient"]), int(r["n_relevant"]))
+        for r in csv.DictReader((GROUND_TRUTH / "hampshire_2013_question_fractions.csv").open())
+    }
+    assert len(expected) >= 4
+    actual = {
+        q: (k, n) for q, k, n in published.execute(
+            "select question_id, n_sufficient, n_relevant from marts.fct_question_scores where inspection_id = 'hampshire-2013'").fetchall()
+    }
+    assert {q: actual[q] for q in expected} == expected
+    # The four the issue names: alcohol 39/50, likelihood of reoffending 60/71, risk-of-harm review 33/71, oversight 16/41.
+    assert sorted(expected[q] for q in ("q2.1.5", "q3.1.1", "q4.2.5", "q4.2.7")) == sorted([(39, 50), (60, 71), (33, 71), (16, 41)])
+
+
+def test_sample_size_is_the_reports(published):
+    assert published.execute("select n_cases from marts.dim_inspection where inspection_id = 'hampshire-2013'").fetchone() == (85,)

@@ -1,0 +1,37 @@
+"""The command line as users meet it: exit codes, messages, no tracebacks."""
+
+from tests.support import run_iaow
+from tests.return_edits import set_cell
+
+
+def test_usage_errors_exit_2(tmp_path):
+    missing = run_iaow("ingest", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+    (tmp_path / "notes.txt").write_text("x")
+    not_a_return = run_iaow("ingest", str(tmp_path / "notes.txt"))
+    assert not_a_return.returncode == 2 and "folder or an .xlsx workbook" in not_a_return.stderr
+    assert run_iaow().returncode == 2
+    assert run_iaow("frobnicate").returncode == 2
+
+
+def test_rejected_return_exits_1_naming_file_row_and_rule(hampshire_copy):
+    set_cell("answers.csv", 10, "answer", "maybe")(hampshire_copy)
+    result = run_iaow("ingest", str(hampshire_copy))
+    assert result.returncode == 1
+    assert "answers.csv, row 10, column answer: must be one of: yes, no, n/a" in result.stderr
+    assert "report.html" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_identical_return_exits_0_as_unchanged(demo_home):
+    from flows.config import paths
+
+    result = run_iaow("ingest", str(paths().landing_inspections / "hampshire-2013"))
+    assert result.returncode == 0, result.stderr
+    assert "unchanged" in result.stdout and "1: 79%" in result.stdout
+
+
+def test_status_lists_published_inspections(demo_home):
+    result = run_iaow("status")
+    assert result.returncode == 0
+    assert "hampshire-2013" in result.stdout and "(10 inspections)" in result.stdout

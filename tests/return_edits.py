@@ -1,0 +1,144 @@
+"""Edits that break or correct a copy of a return, for the tests. Row numbers are spreadsheet
+rows (the header is row 1), as the platform's messages give them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import yaml
+
+
+def rewrite_csv(path: Path, change) -> None:
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    change(rows)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def rewrite_yaml(folder: Path, **changes) -> None:
+    document = yaml.safe_load((folder / "inspection.yaml").read_text())
+    document.update(changes)
+    (folder / "inspection.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+def set_cell(file: str, row: int, column: str, value):
+    """Change one cell; `row` is the spreadsheet row number (header = 1); `value` may be
+    a function of the file's rows."""
+
+    def mutate(folder: Path) -> Path:
+        def change(rows):
+            rows[row - 1][rows[0].index(column)] = value(rows) if callable(value) else value
+
+        rewrite_csv(folder / file, change)
+        return folder
+
+    return mutate
+
+
+def drop_rows(file: str, rows_to_drop: range):
+    def mutate(folder: Path) -> Path:
+        def change(rows):
+            for index in sorted(rows_to_drop, reverse=True):
+                del rows[index - 1]
+
+        rewrite_csv(folder / file, change)
+        return folder
+
+    return mutate
+
+
+def duplicate_row(file: str, row: int):
+    def mutate(folder: Path) -> Path:
+        rewrite_csv(folder / file, lambda rows: rows.append(list(rows[row - 1])))
+        return folder
+
+    return mutate
+
+
+def remove_file(name: str):
+    def mutate(folder: Path) -> Path:
+        (folder / name).unlink()
+        return folder
+
+    return mutate
+
+
+def add_file(name: str, content: str):
+    def mutate(folder: Path) -> Path:
+        (folder / name).write_text(content)
+        return folder
+
+    return mutate
+
+
+def yaml_value(**changes):
+    def mutate(folder: Path) -> Path:
+        rewrite_yaml(folder, **changes)
+        return folder
+
+    return mutate
+
+
+def raw_text(file: str, transform):
+    def mutate(folder: Path) -> Path:
+        path = folder / file
+        path.write_bytes(transform(path.read_bytes()))
+        return folder
+
+    return mutate
+
+
+def rename_folder(new_name: str):
+    def mutate(folder: Path) -> Path:
+        return Path(shutil.move(folder, folder.with_name(new_name)))
+
+    return mutate
+
+
+def too_few_cases(folder: Path) -> Path:
+    keep = {row["case_ref"] for row in list(csv.DictReader((folder / "cases.csv").open()))[:40]}
+    rewrite_csv(folder / "cases.csv", lambda rows: rows.__setitem__(slice(None), [rows[0]] + [r for r in rows[1:] if r[0] in keep]))
+    rewrite_csv(folder / "answers.csv", lambda rows: rows.__setitem__(slice(None), [rows[0]] + [r for r in rows[1:] if r[0] in keep]))
+    return folder
+
+
+def drop_column(file: str, column: str):
+    def mutate(folder: Path) -> Path:
+        def change(rows):
+            index = rows[0].index(column)
+            for row in rows:
+                del row[index]
+
+        rewrite_csv(folder / file, change)
+        return folder
+
+    return mutate
+
+
+def add_column(file: str, column: str, value: str):
+    def mutate(folder: Path) -> Path:
+        def change(rows):
+            rows[0].append(column)
+            for row in rows[1:]:
+                row.append(value)
+
+        rewrite_csv(folder / file, change)
+        return folder
+
+    return mutate
+
+
+def context_value(measure: str, value: str):
+    def mutate(folder: Path) -> Path:
+        def change(rows):
+            index = next(i for i, r in enumerate(rows) if r[1] == measure)
+            rows[index][2] = value
+
+        rewrite_csv(folder / "context.csv", change)
+        return folder
+
+    return mutate

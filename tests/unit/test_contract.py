@@ -1,0 +1,123 @@
+"""Reading returns: folders and workbooks, encodings, malformed files."""
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from flows.contract import UsageError, locate_return, read_return
+from flows.demo import DEMO_INSPECTIONS, write_return
+from flows.findings import ReturnRejected
+
+HAMPSHIRE = next(i for i in DEMO_INSPECTIONS if i.inspection_id == "hampshire-2013")
+
+
+@pytest.fixture
+def hampshire(tmp_path) -> Path:
+    return write_return(HAMPSHIRE, tmp_path / "hampshire-2013")
+
+
+def rejected_rule_ids(path: Path) -> dict[str, object]:
+    with pytest.raises(ReturnRejected) as raised:
+        read_return(locate_return(path))
+    return {f.rule_id: f for f in raised.value.findings}
+
+
+def test_reads_every_table_with_spreadsheet_row_numbers(hampshire):
+    parsed = read_return(locate_return(hampshire))
+    assert set(parsed.tables) == {"cases", "answers", "victim_questionnaire", "context"}
+    cases = parsed.tables["cases"].frame
+    assert len(cases) == 85
+    assert cases.index[0] == 2  # header is row 1
+    assert parsed.inspection.frame.iloc[0]["fieldwork_start"] == "2013-08-05"
+    assert parsed.inspection.frame.iloc[0]["position_in_group"] == "4"
+
+
+def test_byte_order_mark_is_accepted(hampshire):
+    path = hampshire / "cases.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    parsed = read_return(locate_return(hampshire))
+    assert list(parsed.tables["cases"].frame.columns)[0] == "case_ref"
+
+
+def test_text_that_is_not_utf8_is_rejected_naming_the_line(hampshire):
+    path = hampshire / "cases.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[4] = lines[4] + b"\xe9"  # latin-1 e-acute
+    path.write_bytes(b"\n".join(lines))
+    finding = rejected_rule_ids(hampshire)["file.encoding.utf8"]
+    assert finding.rows == (5,) and finding.source == "cases.csv"
+
+
+def test_ragged_rows_are_named(hampshire):
+    path = hampshire / "cases.csv"
+    lines = path.read_text().splitlines()
+    lines[9] += ",extra"
+    path.write_text("\n".join(lines) + "\n")
+    assert rejected_rule_ids(hampshire)["file.csv.field_count"].rows == (10,)
+
+
+def test_blank_trailing_lines_are_ignored(hampshire):
+    path = hampshire / "answers.csv"
+    path.write_text(path.read_text() + "\n\n,,\n")
+    read_return(locate_return(hampshire))
+
+
+def test_yaml_that_is_not_a_mapping_is_rejected(hampshire):
+    (hampshire / "inspection.yaml").write_text("- just\n- a list\n")
+    assert "inspection.mapping" in rejected_rule_ids(hampshire)
+
+
+def test_a_path_that_is_not_a_return_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError):
+        locate_return(tmp_path / "missing")
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(UsageError):
+        locate_return(tmp_path / "notes.txt")
+
+
+def workbook_from_folder(folder: Path, target: Path) -> Path:
+    import csv
+    import yaml
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "inspection"
+    sheet.append(["key", "value"])
+    for key, value in yaml.safe_load((folder / "inspection.yaml").read_text()).items():
+        sheet.append([key, value])
+    for csv_file in sorted(folder.glob("*.csv")):
+        sheet = book.create_sheet(csv_file.stem)
+        for record in csv.reader(csv_file.open(newline="", encoding="utf-8")):
+            sheet.append([int(v) if v.isdigit() else v for v in record])
+    book.save(target)
+    return target
+
+
+def test_a_workbook_reads_like_its_folder_twin(hampshire, tmp_path):
+    book = workbook_from_folder(hampshire, tmp_path / "hampshire-2013.xlsx")
+    from_folder = read_return(locate_return(hampshire))
+    from_book = read_return(locate_return(book))
+    assert from_book.inspection.frame.to_dict() == from_folder.inspection.frame.to_dict()
+    for name, table in from_folder.tables.items():
+        assert from_book.tables[name].frame.equals(table.frame), name
+    assert from_book.tables["cases"].source == "hampshire-2013.xlsx, sheet cases"
+
+
+def test_workbook_errors_name_the_sheet_and_row(hampshire, tmp_path):
+    book_path = workbook_from_folder(hampshire, tmp_path / "hampshire-2013.xlsx")
+    book = openpyxl.load_workbook(book_path)
+    book["cases"].cell(row=6, column=8, value="stray")  # beyond the header's last column
+    del book["answers"]
+    book.save(book_path)
+    found = rejected_rule_ids(book_path)
+    assert found["file.csv.field_count"].source == "hampshire-2013.xlsx, sheet cases"
+    assert found["file.csv.field_count"].rows == (6,)
+    assert found["return.sheets.required"].source == "hampshire-2013.xlsx, sheet answers"
+
+
+def test_folder_name_must_be_an_inspection_slug(hampshire, tmp_path):
+    renamed = tmp_path / "Hampshire 2013"
+    shutil.move(hampshire, renamed)
+    assert "return.name.slug" in rejected_rule_ids(renamed)
