@@ -162,6 +162,9 @@ def cmd_dbt(args: argparse.Namespace) -> int:
     p = paths()
     scratch = stage_next(p, p.dev_private_db)
     try:
+        if args.dbt_args[:1] == ["docs"]:
+            # The docs catalogue reads column types from the built relations, so build them first.
+            run_dbt(p, scratch, ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"])
         run_dbt(p, scratch, args.dbt_args)
     except DbtBuildFailed as failure:
         _say(str(failure), err=True)

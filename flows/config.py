@@ -125,6 +125,7 @@ def prepare_environment() -> None:
     Values the user has set are kept.
     """
     p = paths()
+    p.home.mkdir(parents=True, exist_ok=True)  # Prefect creates PREFECT_HOME inside it, not its parents
     defaults = {
         "PREFECT_HOME": str(p.home / ".prefect"),
         "PREFECT_API_URL": prefect_api_url(),
