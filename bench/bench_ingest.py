@@ -103,7 +103,7 @@ def main() -> None:
     env = {**os.environ, "IAOW_HOME": str(scratch / "demo")}
     demo_s, _ = timed(["make", "--no-print-directory", "demo"], env)
     figures["make_demo_s"] = round(demo_s, 1)
-    demo_total, per_run = 0.0, []
+    per_run = []
     for flow_run in ("ingest-placeholder-area-a-2013", "ingest-hampshire-2013", "ingest-london-2014"):
         total, _ = task_durations(flow_run)
         per_run.append(round(total, 2))

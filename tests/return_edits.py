@@ -142,3 +142,21 @@ def context_value(measure: str, value: str):
         return folder
 
     return mutate
+
+
+def workbook_from_folder(folder: Path, target: Path) -> Path:
+    """The same return as one workbook: a sheet per table plus a key/value `inspection` sheet."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "inspection"
+    sheet.append(["key", "value"])
+    for key, value in yaml.safe_load((folder / "inspection.yaml").read_text()).items():
+        sheet.append([key, value])
+    for csv_file in sorted(folder.glob("*.csv")):
+        sheet = book.create_sheet(csv_file.stem)
+        for record in csv.reader(csv_file.open(newline="", encoding="utf-8")):
+            sheet.append([int(v) if v.isdigit() else v for v in record])
+    book.save(target)
+    return target

@@ -10,7 +10,7 @@ import pytest
 
 from flows.config import paths
 from tests.support import ingest, sha256_of
-from tests.return_edits import rewrite_csv
+from tests.return_edits import rewrite_csv, workbook_from_folder
 
 TARGET = "placeholder-area-b-2013"
 
@@ -73,3 +73,45 @@ def test_a_reader_with_the_file_open_is_not_disturbed_by_a_publication(corrected
         "select score from marts.fct_outcome_scores where inspection_id = ? and outcome_code = 4", [TARGET]).fetchone() == old
     reader.close()
     assert scores(TARGET)[4] != old[0]  # a new reader sees the new publication
+
+
+def test_a_workbook_return_publishes_the_same_scores_as_its_folder_twin(demo_home, tmp_path):
+    folder = paths().landing_inspections / "hampshire-2013"
+    before = scores("hampshire-2013")
+    book = workbook_from_folder(folder, tmp_path / "hampshire-2013.xlsx")
+    outcome = ingest(book)
+    try:
+        assert outcome.status == "published"  # a different file, so a new return ...
+        assert scores("hampshire-2013") == before  # ... with exactly the same scores
+    finally:
+        assert ingest(folder).status == "published"  # the folder is the demo's current return again
+
+
+def test_two_writers_at_once_both_publish(demo_home, tmp_path):
+    """Two `iaow ingest` processes started together: one waits for the other; both publish."""
+    import subprocess
+
+    from tests.support import IAOW
+
+    originals = [paths().landing_inspections / name for name in ("placeholder-area-a-2013", "placeholder-area-e-2014")]
+    copies = []
+    for original in originals:
+        copy = tmp_path / original.name
+        shutil.copytree(original, copy)
+        rewrite_csv(copy / "answers.csv", lambda rows: rows[1].__setitem__(2, {"yes": "no", "no": "yes", "n/a": "n/a"}[rows[1][2]]))
+        copies.append(copy)
+    processes = [subprocess.Popen([*IAOW, "ingest", str(c)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in copies]
+    results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in processes]
+    try:
+        for code, out, err in results:
+            assert code == 0 and "published" in out, err
+        with duckdb.connect(str(paths().published_db), read_only=True) as connection:
+            published = dict(connection.execute("select inspection_id, return_sha256 from marts.dim_inspection").fetchall())
+        from flows.archive import content_hash
+        from flows.contract import locate_return
+
+        for copy in copies:
+            assert published[copy.name] == content_hash(locate_return(copy))[0]
+    finally:
+        for original in originals:
+            assert ingest(original).status == "published"

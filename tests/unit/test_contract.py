@@ -9,6 +9,7 @@ import pytest
 from flows.contract import UsageError, locate_return, read_return
 from flows.demo import DEMO_INSPECTIONS, write_return
 from flows.findings import ReturnRejected
+from tests.return_edits import workbook_from_folder
 
 HAMPSHIRE = next(i for i in DEMO_INSPECTIONS if i.inspection_id == "hampshire-2013")
 
@@ -75,24 +76,6 @@ def test_a_path_that_is_not_a_return_is_a_usage_error(tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(UsageError):
         locate_return(tmp_path / "notes.txt")
-
-
-def workbook_from_folder(folder: Path, target: Path) -> Path:
-    import csv
-    import yaml
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "inspection"
-    sheet.append(["key", "value"])
-    for key, value in yaml.safe_load((folder / "inspection.yaml").read_text()).items():
-        sheet.append([key, value])
-    for csv_file in sorted(folder.glob("*.csv")):
-        sheet = book.create_sheet(csv_file.stem)
-        for record in csv.reader(csv_file.open(newline="", encoding="utf-8")):
-            sheet.append([int(v) if v.isdigit() else v for v in record])
-    book.save(target)
-    return target
 
 
 def test_a_workbook_reads_like_its_folder_twin(hampshire, tmp_path):
