@@ -24,10 +24,10 @@ import csv
 import io
 import math
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable, Mapping
 
 import yaml
 

@@ -6,8 +6,8 @@ reports travel further (stderr, quarantine, Prefect artifacts) than the raw zone
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 MAX_ROW_RANGES_SHOWN = 8
 

@@ -22,8 +22,8 @@ from flows import events
 from flows.archive import ArchivedReturn, archive_return, return_files
 from flows.catalogue import load_catalogue
 from flows.config import Paths, paths
-from flows.faults import crash_point
 from flows.contract import ParsedReturn, ReturnSource, locate_return, read_return
+from flows.faults import crash_point
 from flows.findings import Finding, ReturnRejected, summarise
 from flows.load import Publication, load_raw, new_publication, raw_rows
 from flows.publish import ensure_published, export_marts
@@ -32,6 +32,7 @@ from flows.transform import DbtBuildFailed, build_warehouse
 from flows.validate import SuiteOutcome, ValidationResult, validate_return
 from flows.warehouse import commit_next, query, stage_next
 from flows.writer import writer_slot
+
 
 @dataclass
 class IngestOutcome:

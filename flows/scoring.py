@@ -8,8 +8,8 @@ rounds half up on the exact value.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 
 def question_score(n_sufficient: int, n_relevant: int) -> Fraction | None:

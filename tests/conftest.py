@@ -54,3 +54,41 @@ def hampshire_copy(demo_home, tmp_path) -> Path:
     target = tmp_path / "hampshire-2013"
     shutil.copytree(paths().landing_inspections / "hampshire-2013", target)
     return target
+
+
+@pytest.fixture(scope="module")
+def published(demo_home):
+    """The published warehouse, opened read-only as analysts open it."""
+    import duckdb
+
+    connection = duckdb.connect(str(paths().published_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def corrected_return(demo_home, tmp_path):
+    """Factory: a copy of a demo return with every `no` to one question turned into `yes`.
+    The originals are re-ingested afterwards, so later tests find the demo state."""
+    from tests.return_edits import rewrite_csv
+    from tests.support import ingest
+
+    originals = []
+
+    def make(inspection_id: str, question_id: str) -> Path:
+        original = paths().landing_inspections / inspection_id
+        folder = tmp_path / inspection_id
+        shutil.copytree(original, folder)
+
+        def correct(rows):
+            for row in rows[1:]:
+                if row[1] == question_id and row[2] == "no":
+                    row[2] = "yes"
+
+        rewrite_csv(folder / "answers.csv", correct)
+        originals.append(original)
+        return folder
+
+    yield make
+    for original in originals:
+        assert ingest(original).status in ("published", "unchanged")

@@ -3,19 +3,7 @@
 import csv
 from pathlib import Path
 
-import duckdb
-import pytest
-
-from flows.config import paths
-
 GROUND_TRUTH = Path(__file__).parents[1] / "backtest"
-
-
-@pytest.fixture(scope="module")
-def published(demo_home):
-    connection = duckdb.connect(str(paths().published_db), read_only=True)
-    yield connection
-    connection.close()
 
 
 def test_outcome_percentages_match_the_report(published):

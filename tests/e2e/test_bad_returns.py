@@ -12,11 +12,20 @@ import pytest
 
 from flows.config import paths
 from tests.return_edits import (
-    add_column, add_file, context_value, drop_column, drop_rows, duplicate_row, raw_text,
-    remove_file, rename_folder, set_cell, too_few_cases, yaml_value,
+    add_column,
+    add_file,
+    context_value,
+    drop_column,
+    drop_rows,
+    duplicate_row,
+    raw_text,
+    remove_file,
+    rename_folder,
+    set_cell,
+    too_few_cases,
+    yaml_value,
 )
 from tests.support import ingest, sha256_of
-
 
 # (id, mutation, expected rule id, expected location text in the message)
 BROKEN = [

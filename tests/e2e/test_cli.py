@@ -1,7 +1,7 @@
 """The command line as users meet it: exit codes, messages, no tracebacks."""
 
-from tests.support import run_iaow
 from tests.return_edits import set_cell
+from tests.support import run_iaow
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -7,9 +7,6 @@ import os
 import stat
 import subprocess
 
-import duckdb
-import pytest
-
 from flows.config import REPO_ROOT, paths
 from tests.reference_scoring import outcome_scores, published_percentage, question_counts
 
@@ -29,13 +26,6 @@ INTERFACE_V1 = {
     "fct_outcome_scores": ["inspection_id", "outcome_code", "outcome_name", "score", "score_pct", "n_questions"],
     "fct_group_outcome_scores": ["group_id", "outcome_code", "n_inspections", "mean_score", "min_score", "max_score", "pooled_score"],
 }
-
-
-@pytest.fixture(scope="module")
-def published(demo_home):
-    connection = duckdb.connect(str(paths().published_db), read_only=True)
-    yield connection
-    connection.close()
 
 
 def test_all_ten_inspections_are_published(published):

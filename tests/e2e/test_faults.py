@@ -3,33 +3,14 @@ published warehouse stays as it was, and a rerun finishes the job exactly once."
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 import pytest
 
 from flows.config import paths
 from flows.faults import CRASH_EXIT_CODE, POINTS
 from tests.support import ingest, run_iaow, sha256_of
-from tests.return_edits import rewrite_csv
 
 TARGET = "northamptonshire-2013"
-
-
-@pytest.fixture
-def corrected_return(demo_home, tmp_path):
-    original = paths().landing_inspections / TARGET
-    folder = tmp_path / TARGET
-    shutil.copytree(original, folder)
-
-    def correct(rows):
-        for row in rows[1:]:
-            if row[1] == "q2.1.1" and row[2] == "no":
-                row[2] = "yes"
-
-    rewrite_csv(folder / "answers.csv", correct)
-    yield folder
-    assert ingest(original).status in ("published", "unchanged")
 
 
 def publications_of(return_sha256: str) -> int:
@@ -41,15 +22,16 @@ def publications_of(return_sha256: str) -> int:
 @pytest.mark.parametrize("point", POINTS)
 def test_crash_leaves_published_file_unchanged_and_rerun_publishes_once(corrected_return, point):
     p = paths()
+    folder = corrected_return(TARGET, "q2.1.1")
     from flows.archive import content_hash
     from flows.contract import locate_return
 
-    return_sha256 = content_hash(locate_return(corrected_return))[0]
+    return_sha256 = content_hash(locate_return(folder))[0]
     publications_before = publications_of(return_sha256)
     published_before = sha256_of(p.published_db)
     private_before = sha256_of(p.private_db)
 
-    crashed = run_iaow("ingest", str(corrected_return), env={"IAOW_CRASH_AT": point})
+    crashed = run_iaow("ingest", str(folder), env={"IAOW_CRASH_AT": point})
 
     assert crashed.returncode == CRASH_EXIT_CODE, crashed.stderr
     assert sha256_of(p.published_db) == published_before
@@ -58,7 +40,7 @@ def test_crash_leaves_published_file_unchanged_and_rerun_publishes_once(correcte
     else:
         assert sha256_of(p.private_db) == private_before
 
-    rerun = ingest(corrected_return)
+    rerun = ingest(folder)
 
     assert rerun.status in ("published", "unchanged")
     assert sha256_of(p.published_db) != published_before

@@ -1,36 +1,15 @@
 """Publication semantics: identical resubmission is a no-op, a corrected return replaces its
-scores, and analysts reading the published file are never disturbed."""
+scores, analysts reading the published file are never disturbed, writers queue."""
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
-import pytest
 
 from flows.config import paths
+from tests.return_edits import workbook_from_folder
 from tests.support import ingest, sha256_of
-from tests.return_edits import rewrite_csv, workbook_from_folder
 
 TARGET = "placeholder-area-b-2013"
-
-
-@pytest.fixture
-def corrected_return(demo_home, tmp_path):
-    """Placeholder Area B's return with every `no` of one question turned into `yes`; the
-    original is re-ingested afterwards so that other tests see the demo state."""
-    original = paths().landing_inspections / TARGET
-    folder = tmp_path / TARGET
-    shutil.copytree(original, folder)
-
-    def correct(rows):
-        for row in rows[1:]:
-            if row[1] == "q4.2.7" and row[2] == "no":
-                row[2] = "yes"
-
-    rewrite_csv(folder / "answers.csv", correct)
-    yield folder
-    assert ingest(original).status in ("published", "unchanged")
 
 
 def scores(inspection_id: str) -> dict[int, float]:
@@ -49,9 +28,10 @@ def test_identical_resubmission_changes_nothing(demo_home):
 
 
 def test_corrected_return_replaces_its_scores_only(corrected_return):
+    folder = corrected_return(TARGET, "q4.2.7")
     others_before = scores("london-2014")
     before = scores(TARGET)
-    outcome = ingest(corrected_return)
+    outcome = ingest(folder)
     assert outcome.status == "published"
     after = scores(TARGET)
     assert after[4] > before[4]  # q4.2.7 counts toward Protecting the public
@@ -65,9 +45,10 @@ def test_corrected_return_replaces_its_scores_only(corrected_return):
 
 
 def test_a_reader_with_the_file_open_is_not_disturbed_by_a_publication(corrected_return):
+    folder = corrected_return(TARGET, "q4.2.7")
     reader = duckdb.connect(str(paths().published_db), read_only=True)
     old = reader.execute("select score from marts.fct_outcome_scores where inspection_id = ? and outcome_code = 4", [TARGET]).fetchone()
-    outcome = ingest(corrected_return)  # publishes while the reader holds the old file open
+    outcome = ingest(folder)  # publishes while the reader holds the old file open
     assert outcome.status == "published"
     assert reader.execute(
         "select score from marts.fct_outcome_scores where inspection_id = ? and outcome_code = 4", [TARGET]).fetchone() == old
@@ -87,31 +68,20 @@ def test_a_workbook_return_publishes_the_same_scores_as_its_folder_twin(demo_hom
         assert ingest(folder).status == "published"  # the folder is the demo's current return again
 
 
-def test_two_writers_at_once_both_publish(demo_home, tmp_path):
+def test_two_writers_at_once_both_publish(corrected_return):
     """Two `iaow ingest` processes started together: one waits for the other; both publish."""
     import subprocess
 
+    from flows.archive import content_hash
+    from flows.contract import locate_return
     from tests.support import IAOW
 
-    originals = [paths().landing_inspections / name for name in ("placeholder-area-a-2013", "placeholder-area-e-2014")]
-    copies = []
-    for original in originals:
-        copy = tmp_path / original.name
-        shutil.copytree(original, copy)
-        rewrite_csv(copy / "answers.csv", lambda rows: rows[1].__setitem__(2, {"yes": "no", "no": "yes", "n/a": "n/a"}[rows[1][2]]))
-        copies.append(copy)
+    copies = [corrected_return(name, "q4.2.7") for name in ("placeholder-area-a-2013", "placeholder-area-e-2014")]
     processes = [subprocess.Popen([*IAOW, "ingest", str(c)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in copies]
-    results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in processes]
-    try:
-        for code, out, err in results:
-            assert code == 0 and "published" in out, err
-        with duckdb.connect(str(paths().published_db), read_only=True) as connection:
-            published = dict(connection.execute("select inspection_id, return_sha256 from marts.dim_inspection").fetchall())
-        from flows.archive import content_hash
-        from flows.contract import locate_return
-
-        for copy in copies:
-            assert published[copy.name] == content_hash(locate_return(copy))[0]
-    finally:
-        for original in originals:
-            assert ingest(original).status == "published"
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0 and "published" in out, err
+    with duckdb.connect(str(paths().published_db), read_only=True) as connection:
+        published = dict(connection.execute("select inspection_id, return_sha256 from marts.dim_inspection").fetchall())
+    for copy in copies:
+        assert published[copy.name] == content_hash(locate_return(copy))[0]

@@ -42,14 +42,8 @@ pooled as (
     select
         pooled_questions.group_id,
         bridge.outcome_code,
-        iaow_mean_ratio(
-            list(pooled_questions.n_sufficient order by pooled_questions.question_id),
-            list(pooled_questions.n_relevant order by pooled_questions.question_id)
-        ) as pooled_score,
-        iaow_mean_ratio_pct(
-            list(pooled_questions.n_sufficient order by pooled_questions.question_id),
-            list(pooled_questions.n_relevant order by pooled_questions.question_id)
-        ) as pooled_score_pct
+        {{ exact_mean_of_ratios('pooled_questions.n_sufficient', 'pooled_questions.n_relevant', 'pooled_questions.question_id') }} as pooled_score,
+        {{ exact_mean_of_ratios('pooled_questions.n_sufficient', 'pooled_questions.n_relevant', 'pooled_questions.question_id', as_percentage=true) }} as pooled_score_pct
     from pooled_questions
     inner join {{ ref('bridge_question_outcome') }} as bridge on bridge.question_id = pooled_questions.question_id
     group by pooled_questions.group_id, bridge.outcome_code

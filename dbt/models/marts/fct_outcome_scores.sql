@@ -27,14 +27,8 @@ scored as (
         question_scores.inspection_id,
         bridge.outcome_code,
         count(question_scores.score) as n_questions,
-        iaow_mean_ratio(
-            list(question_scores.n_sufficient order by question_scores.question_id),
-            list(question_scores.n_relevant order by question_scores.question_id)
-        ) as score,
-        iaow_mean_ratio_pct(
-            list(question_scores.n_sufficient order by question_scores.question_id),
-            list(question_scores.n_relevant order by question_scores.question_id)
-        ) as score_pct
+        {{ exact_mean_of_ratios('question_scores.n_sufficient', 'question_scores.n_relevant', 'question_scores.question_id') }} as score,
+        {{ exact_mean_of_ratios('question_scores.n_sufficient', 'question_scores.n_relevant', 'question_scores.question_id', as_percentage=true) }} as score_pct
     from question_scores
     inner join bridge on bridge.question_id = question_scores.question_id
     group by question_scores.inspection_id, bridge.outcome_code
