@@ -60,6 +60,11 @@ class ParsedReturn:
     inspection: Table  # one row: the keys of inspection.yaml as columns
     tables: dict[str, Table] = field(default_factory=dict)
 
+    @property
+    def header(self) -> pd.Series:
+        """The inspection.yaml values (inspection_id, group_id, ...) as one row."""
+        return self.inspection.frame.iloc[0]
+
 
 def locate_return(path: Path) -> ReturnSource:
     path = Path(path)
@@ -97,21 +102,14 @@ def read_return(source: ReturnSource) -> ParsedReturn:
 
 def _read_folder(source: ReturnSource, findings: list[Finding]):
     present = {p.name: p for p in source.files if not p.name.startswith(".")}
-    expected = {INSPECTION_FILE, READY_MARKER} | {f"{t}.csv" for t in TABLES}
-    for name in sorted(set(present) - expected):
-        findings.append(
-            Finding(
-                source=name,
-                rule_id="return.files.unexpected",
-                rule="this file is not part of the landing contract; a return holds only "
-                + ", ".join(sorted(expected - {READY_MARKER})),
-            )
-        )
-    for name in [INSPECTION_FILE] + [f"{t}.csv" for t in REQUIRED_TABLES]:
-        if name not in present:
-            findings.append(
-                Finding(source=name, rule_id="return.files.required", rule="required file is missing")
-            )
+    _check_members(
+        set(present) - {READY_MARKER},
+        allowed=[INSPECTION_FILE] + [f"{t}.csv" for t in TABLES],
+        required=[INSPECTION_FILE] + [f"{t}.csv" for t in REQUIRED_TABLES],
+        what="file",
+        label=lambda name: name,
+        findings=findings,
+    )
 
     inspection = None
     if INSPECTION_FILE in present:
@@ -124,6 +122,21 @@ def _read_folder(source: ReturnSource, findings: list[Finding]):
             if frame is not None:
                 tables[table] = Table(table, file.name, frame)
     return inspection, tables
+
+
+def _check_members(present: set[str], allowed: list[str], required: list[str], what: str, label, findings: list[Finding]) -> None:
+    """A return holds its contract's files (or a workbook its sheets): all required, nothing else."""
+    for member in sorted(present - set(allowed)):
+        findings.append(
+            Finding(
+                source=label(member),
+                rule_id=f"return.{what}s.unexpected",
+                rule=f"this {what} is not part of the landing contract; a return holds only {', '.join(sorted(allowed))}",
+            )
+        )
+    for member in required:
+        if member not in present:
+            findings.append(Finding(source=label(member), rule_id=f"return.{what}s.required", rule=f"required {what} is missing"))
 
 
 def _decode(data: bytes, source: str, findings: list[Finding]) -> str | None:
@@ -267,21 +280,14 @@ def _read_workbook(source: ReturnSource, findings: list[Finding]):
         return None, {}
     try:
         sheets = {ws.title.strip(): ws for ws in workbook.worksheets}
-        expected = {"inspection", *TABLES}
-        for title in sorted(set(sheets) - expected):
-            findings.append(
-                Finding(
-                    source=f"{name}, sheet {title}",
-                    rule_id="return.sheets.unexpected",
-                    rule="this sheet is not part of the landing contract; a workbook holds only the sheets "
-                    + ", ".join(sorted(expected)),
-                )
-            )
-        for title in ("inspection", *REQUIRED_TABLES):
-            if title not in sheets:
-                findings.append(
-                    Finding(source=f"{name}, sheet {title}", rule_id="return.sheets.required", rule="required sheet is missing")
-                )
+        _check_members(
+            set(sheets),
+            allowed=["inspection", *TABLES],
+            required=["inspection", *REQUIRED_TABLES],
+            what="sheet",
+            label=lambda title: f"{name}, sheet {title}",
+            findings=findings,
+        )
         inspection = None
         if "inspection" in sheets:
             inspection = _inspection_from_sheet(sheets["inspection"], f"{name}, sheet inspection", findings)

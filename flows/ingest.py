@@ -27,7 +27,7 @@ from flows.faults import crash_point
 from flows.findings import Finding, ReturnRejected, summarise
 from flows.load import Publication, load_raw, new_publication, raw_rows
 from flows.publish import ensure_published, export_marts
-from flows.quarantine import RejectionReport, quarantine_return
+from flows.quarantine import RejectionReport, quarantine_return, suites_markdown
 from flows.transform import DbtBuildFailed, build_warehouse
 from flows.validate import SuiteOutcome, ValidationResult, validate_return
 from flows.warehouse import commit_next, query, stage_next
@@ -90,7 +90,7 @@ def finish_interrupted_publication(p: Paths) -> bool:
 
 @task(name="check-against-programme", cache_policy=NO_CACHE)
 def check_against_programme(parsed: ParsedReturn, p: Paths) -> list[Finding]:
-    header = parsed.inspection.frame.iloc[0]
+    header = parsed.header
     published = [
         PublishedInspection(*row)
         for row in query(p.private_db, "select inspection_id, group_id, group_theme, position_in_group from raw.inspections")
@@ -107,7 +107,7 @@ def check_against_programme(parsed: ParsedReturn, p: Paths) -> list[Finding]:
 
 @task(name="load-raw-zone", cache_policy=NO_CACHE)
 def load_raw_zone(parsed: ParsedReturn, archived: ArchivedReturn, p: Paths) -> Publication:
-    inspection_id = parsed.inspection.frame.iloc[0]["inspection_id"]
+    inspection_id = parsed.header["inspection_id"]
     database = stage_next(p)
     publication = new_publication(inspection_id, archived.sha256, "return")
     rows = raw_rows(parsed, archived.sha256, archived.received_at, publication.publication_id)
@@ -139,7 +139,7 @@ def quarantine_rejected_return(
         return_sha256=archived.sha256,
         received_at=archived.received_at,
         findings=findings,
-        suites=[(s.suite, s.source, s.evaluated, s.failed) for s in suites],
+        suites=suites,
     )
     return quarantine_return(report, return_files(source), p.quarantine)
 
@@ -194,7 +194,7 @@ async def ingest_return(path: str):
     validation = validate_with_suites(parsed)
     if not validation.ok:
         return await reject(source, archived, validation.findings, validation.suites, p)
-    inspection_id = parsed.inspection.frame.iloc[0]["inspection_id"]
+    inspection_id = parsed.header["inspection_id"]
 
     async with writer_slot(p):
         finish_interrupted_publication(p)
@@ -220,7 +220,7 @@ async def ingest_return(path: str):
         "published", source.name, inspection_id, archived.sha256, publication.publication_id,
         scores=published_scores(p, inspection_id),
     )
-    group_id = parsed.inspection.frame.iloc[0]["group_id"]
+    group_id = parsed.header["group_id"]
     events.emit(
         events.SCORES_PUBLISHED,
         events.inspection_resource(inspection_id),
@@ -261,9 +261,7 @@ def _published_markdown(outcome: IngestOutcome, validation: ValidationResult) ->
         "",
         "## Validation",
         "",
-        "| Suite | File | Expectations | Failed |",
-        "|---|---|---|---|",
-        *[f"| {s.suite} | {s.source} | {s.evaluated} | {s.failed} |" for s in validation.suites],
+        *suites_markdown(validation.suites),
         "",
         "## Published outcome scores",
         "",

@@ -37,7 +37,7 @@ def new_publication(inspection_id: str | None, return_sha256: str | None, reason
 
 def raw_rows(parsed: ParsedReturn, return_sha256: str, received_at: dt.datetime, publication_id: str) -> dict[str, pd.DataFrame]:
     """Typed raw-zone rows from a return that has passed validation."""
-    header = parsed.inspection.frame.iloc[0]
+    header = parsed.header
     inspection_id = header["inspection_id"]
     inspections = pd.DataFrame(
         [

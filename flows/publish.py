@@ -12,7 +12,7 @@ import duckdb
 
 from flows.config import Paths
 from flows.faults import crash_point
-from flows.warehouse import latest_publication_id, replace_durably
+from flows.warehouse import fresh_scratch, latest_publication_id, replace_durably
 
 PUBLISHED_SCHEMA = "marts"
 
@@ -22,10 +22,7 @@ def quote(identifier: str) -> str:
 
 
 def export_marts(p: Paths) -> None:
-    target = p.next_published_db
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (target, target.with_name(target.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    target = fresh_scratch(p.next_published_db)
     with duckdb.connect(str(target)) as connection:
         connection.execute(f"attach '{p.private_db}' as src (read_only)")
         connection.execute(f"create schema {PUBLISHED_SCHEMA}")

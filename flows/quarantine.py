@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.findings import Finding
+from flows.validate import SuiteOutcome
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class RejectionReport:
     return_sha256: str
     received_at: dt.datetime
     findings: list[Finding]
-    suites: list[tuple[str, str, int, int]]  # suite, source, expectations evaluated, failures
+    suites: list[SuiteOutcome]
 
     @property
     def title(self) -> str:
@@ -45,8 +46,7 @@ def render_markdown(report: RejectionReport) -> str:
     for number, finding in enumerate(report.findings, 1):
         lines.append(f"| {number} | {_cell(finding.location)} | {_cell(finding.rule)} | {_cell(finding.detail or '')} |")
     if report.suites:
-        lines += ["", "## Checks run", "", "| Suite | File | Expectations | Failed |", "|---|---|---|---|"]
-        lines += [f"| {s} | {_cell(src)} | {n} | {f} |" for s, src, n, f in report.suites]
+        lines += ["", "## Checks run", "", *suites_markdown(report.suites)]
     lines += [
         "",
         "## What to do",
@@ -63,6 +63,15 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def suites_markdown(suites: list[SuiteOutcome]) -> list[str]:
+    """The checks that ran, as a Markdown table (rejection reports and published-run artifacts)."""
+    return [
+        "| Suite | File | Expectations | Failed |",
+        "|---|---|---|---|",
+        *[f"| {s.suite} | {_cell(s.source)} | {s.evaluated} | {s.failed} |" for s in suites],
+    ]
+
+
 def render_html(report: RejectionReport) -> str:
     """A self-contained page (no external CSS or scripts), readable offline."""
     rows = "\n".join(
@@ -71,8 +80,8 @@ def render_html(report: RejectionReport) -> str:
         for n, f in enumerate(report.findings, 1)
     )
     suites = "\n".join(
-        f"<tr><td>{html.escape(s)}</td><td>{html.escape(src)}</td><td>{n}</td><td>{f}</td></tr>"
-        for s, src, n, f in report.suites
+        f"<tr><td>{html.escape(s.suite)}</td><td>{html.escape(s.source)}</td><td>{s.evaluated}</td><td>{s.failed}</td></tr>"
+        for s in report.suites
     )
     suites_block = (
         f"<h2>Checks run</h2><table><tr><th>Suite</th><th>File</th><th>Expectations</th><th>Failed</th></tr>{suites}</table>"

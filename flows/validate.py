@@ -63,7 +63,6 @@ def _batch(table: str, frame: pd.DataFrame):
 def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Finding], SuiteOutcome]:
     """Validate one table; findings name rows (or keys, for inspection.yaml), never values."""
     result = _batch(table.name, table.frame).validate(suite, result_format={"result_format": "COMPLETE"})
-    expected_columns: list[str] | None = None
     column_rule_failed = False
     findings: list[Finding] = []
     for outcome in result.results:
@@ -71,13 +70,11 @@ def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Findin
         kwargs = config.kwargs
         rule_id = (config.meta or {}).get("rule_id", config.type)
         rule_text = config.description or config.type
-        if config.type == "expect_table_columns_to_match_set":
-            expected_columns = list(kwargs["column_set"])
-            if not outcome.success:
-                column_rule_failed = True
-                findings += _column_findings(table, expected_columns, key_value)
-            continue
         if outcome.success:
+            continue
+        if config.type == "expect_table_columns_to_match_set":
+            column_rule_failed = True
+            findings += _column_findings(table, list(kwargs["column_set"]), key_value)
             continue
         raised = (outcome.exception_info or {}).get("raised_exception")
         if raised:
@@ -97,8 +94,8 @@ def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Findin
             findings.append(
                 Finding(source=table.source, column=column or None, rows=rows, rule=rule_text, rule_id=rule_id, detail=detail)
             )
-    evaluated = len(result.results)
-    return findings, SuiteOutcome(suite.name, table.source, evaluated, len(findings))
+    failed = sum(not outcome.success for outcome in result.results)
+    return findings, SuiteOutcome(suite.name, table.source, len(result.results), failed)
 
 
 def _column_findings(table: Table, expected: list[str], key_value: bool) -> list[Finding]:
@@ -106,21 +103,24 @@ def _column_findings(table: Table, expected: list[str], key_value: bool) -> list
     present = [c for c in table.frame.columns if c != context.NUMERIC_VALUE]
     expected = [c for c in expected if c != context.NUMERIC_VALUE]
     what = "key" if key_value else "column"
-    findings = [
-        Finding(source=table.source, rows=() if key_value else (1,), key=name if key_value else None,
-                column=None if key_value else name, rule_id=f"{table.name}.columns.missing",
-                rule=f"required {what} is missing")
-        for name in expected
-        if name not in present
-    ]
-    findings += [
-        Finding(source=table.source, rows=() if key_value else (1,), key=name if key_value else None,
-                column=None if key_value else name, rule_id=f"{table.name}.columns.unexpected",
-                rule=f"not a {what} of the landing contract (expected: {', '.join(expected)})")
+
+    def finding(name: str, problem: str, rule: str) -> Finding:
+        return Finding(
+            source=table.source,
+            rows=() if key_value else (1,),
+            key=name if key_value else None,
+            column=None if key_value else name,
+            rule_id=f"{table.name}.columns.{problem}",
+            rule=rule,
+        )
+
+    missing = [finding(name, "missing", f"required {what} is missing") for name in expected if name not in present]
+    unexpected = [
+        finding(name, "unexpected", f"not a {what} of the landing contract (expected: {', '.join(expected)})")
         for name in present
         if name not in expected
     ]
-    return findings
+    return missing + unexpected
 
 
 def validate_return(parsed: ParsedReturn, catalogue: Catalogue) -> ValidationResult:

@@ -160,12 +160,17 @@ def replace_durably(source: Path, target: Path) -> None:
         os.close(directory)
 
 
-def stage_next(p: Paths, target: Path | None = None) -> Path:
-    """Start the next version from a copy of the committed private warehouse."""
-    target = target or p.next_private_db
+def fresh_scratch(target: Path) -> Path:
+    """An empty place for a file being built: a crashed run's leftovers (and their WAL) are discarded."""
     target.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (target, target.with_name(target.name + ".wal")):
-        leftover.unlink(missing_ok=True)  # a crashed run's scratch is never reused
+        leftover.unlink(missing_ok=True)
+    return target
+
+
+def stage_next(p: Paths, target: Path | None = None) -> Path:
+    """Start the next version from a copy of the committed private warehouse."""
+    target = fresh_scratch(target or p.next_private_db)
     if p.private_db.exists():
         shutil.copyfile(p.private_db, target)
     with duckdb.connect(str(target)) as connection:
