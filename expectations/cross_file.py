@@ -46,6 +46,7 @@ class PublishedInspection:
     group_id: str
     group_theme: str
     position_in_group: int
+    methodology: str
 
 
 def conflicts_with_programme(
@@ -53,10 +54,15 @@ def conflicts_with_programme(
     group_id: str,
     group_theme: str,
     position_in_group: int,
+    methodology: str,
     published: list[PublishedInspection],
     source: str,
 ) -> list[Finding]:
-    """A group has six positions, one inspection each, and one theme."""
+    """A group has six positions, one inspection each, one theme and one methodology.
+
+    One methodology per group because the group's pooled score and the comparisons of each area
+    with the rest of its group are only meaningful between scores computed the same way.
+    """
     others = [p for p in published if p.group_id == group_id and p.inspection_id != inspection_id]
     findings = []
     taken = [p.inspection_id for p in others if p.position_in_group == position_in_group]
@@ -77,6 +83,16 @@ def conflicts_with_programme(
                 key="group_theme",
                 rule_id="programme.group_theme",
                 rule=f"group {group_id} already has the theme '{themes[0]}'; every inspection of a group shares it",
+            )
+        )
+    methodologies = sorted({p.methodology for p in others} - {methodology})
+    if methodologies:
+        findings.append(
+            Finding(
+                source=source,
+                key="methodology",
+                rule_id="programme.group_methodology",
+                rule=f"group {group_id} is scored under '{methodologies[0]}'; every inspection of a group uses one methodology",
             )
         )
     return findings

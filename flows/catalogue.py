@@ -18,6 +18,8 @@ def read_seed(relative: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]
 @dataclass(frozen=True)
 class Methodology:
     methodology_id: str
+    status: str  # confirmed | to_be_confirmed
+    score_rule: str
     min_cases: int
     max_cases: int
     question_ids: tuple[str, ...]
@@ -58,10 +60,12 @@ def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> Catalogue:
     methodologies = {
         row["methodology_id"]: Methodology(
             methodology_id=row["methodology_id"],
+            status=row["status"],
+            score_rule=row["score_rule"],
             min_cases=int(row["min_cases"]),
             max_cases=int(row["max_cases"]),
             question_ids=tuple(
-                q["question_id"] for q in questions if q["methodology_id"] == row["methodology_id"]
+                q["question_id"] for q in questions if q["methodology_id"] == row["catalogue_id"]
             ),
         )
         for row in read_seed("methodology/methodologies.csv", seeds_dir)

@@ -1,4 +1,4 @@
-"""The demo programme: ten SYNTHETIC inspection returns in the form of landing contract v1.
+"""The demo programme: eleven SYNTHETIC inspection returns in the form of landing contract v1.
 
 Every case, answer and questionnaire response written here is invented; case references
 (`SYN-...`) and `synthetic: true` in inspection.yaml say so. The returns give the platform a
@@ -55,10 +55,15 @@ class DemoInspection:
     position_in_group: int
     fieldwork_start: date
     n_cases: int
+    methodology: str = "iaow-2013"
 
 
 VIOLENT_OFFENDING = ("iaow-2013-violent-offending", "Violent offending")
 PROTECTING_CHILDREN = ("iaow-2014-protecting-children", "Protecting children and young people")
+# A later group under the banded methodology (to be confirmed), so that the programme view shows
+# a methodology break.
+CASE_SUPERVISION = ("hmip-2018-case-supervision", "Case supervision")
+BANDED_METHODOLOGY_ID = "hmip-four-point-bands"
 
 # Fieldwork order. Reports were published about 9-10 weeks after the first fieldwork week
 # (Devon and Cornwall 17 Sep 2013, Hampshire October 2013, London 30 May 2014).
@@ -73,6 +78,9 @@ DEMO_INSPECTIONS: tuple[DemoInspection, ...] = (
     DemoInspection("placeholder-area-d-2014", "Placeholder Area D", *PROTECTING_CHILDREN, 2, date(2014, 2, 3), 72),
     DemoInspection("placeholder-area-e-2014", "Placeholder Area E", *PROTECTING_CHILDREN, 3, date(2014, 2, 24), 58),
     DemoInspection("london-2014", "London", *PROTECTING_CHILDREN, 4, date(2014, 3, 17), 90),
+    DemoInspection(
+        "placeholder-area-f-2018", "Placeholder Area F", *CASE_SUPERVISION, 1, date(2018, 6, 4), 60, BANDED_METHODOLOGY_ID
+    ),
 )
 
 
@@ -385,6 +393,13 @@ GROUP_MIXES: dict[str, GroupMix] = {
         principal_offence=CHILD_PROTECTION_OFFENCE_WEIGHTS,
         flags=PROTECTING_CHILDREN_FLAG_SHARES,
     ),
+    # A general case-supervision sample: the violent offending mix is the nearest we have.
+    CASE_SUPERVISION[0]: GroupMix(
+        case_type={"community_order": 0.5, "suspended_sentence_order": 0.2, "licence": 0.3},
+        rosh={"low": 0.2, "medium": 0.55, "high": 0.2, "very_high": 0.02, "not_recorded": 0.03},
+        principal_offence=VIOLENT_OFFENCE_WEIGHTS,
+        flags=VIOLENT_OFFENDING_FLAG_SHARES,
+    ),
 }
 
 
@@ -403,6 +418,7 @@ CASE_REF_PREFIXES = {
     "placeholder-area-d-2014": "PLD",
     "placeholder-area-e-2014": "PLE",
     "london-2014": "LDN",
+    "placeholder-area-f-2018": "PLF",
 }
 
 
@@ -495,6 +511,13 @@ AREA_PROFILES: dict[str, AreaProfile] = {
         ethnicity=_ethnicity(0.75, 0.04, 0.10, 0.07, 0.02, 0.02),
         victim_respondents=4,
         population=960000,
+        population_source=INVENTED_SOURCE,
+    ),
+    "placeholder-area-f-2018": AreaProfile(
+        outcome_levels=(0.78, 0.70, 0.66, 0.64, 0.68),
+        ethnicity=_ethnicity(0.85, 0.03, 0.05, 0.04, 0.01, 0.02),
+        victim_respondents=3,
+        population=720000,
         population_source=INVENTED_SOURCE,
     ),
     "placeholder-area-e-2014": AreaProfile(
@@ -923,7 +946,7 @@ def render_return(inspection: DemoInspection, catalogue: DemoCatalogue) -> dict[
                 "group_theme": inspection.group_theme,
                 "position_in_group": inspection.position_in_group,
                 "fieldwork_start": inspection.fieldwork_start,
-                "methodology": METHODOLOGY_ID,
+                "methodology": inspection.methodology,
                 "synthetic": True,
             },
             sort_keys=False,
@@ -973,7 +996,7 @@ def write_return(inspection: DemoInspection, dest_folder: Path, seeds_dir: Path 
 
 
 def write_demo_programme(landing: Path, seeds_dir: Path | None = None) -> list[Path]:
-    """Write the ten returns as landing/inspections/<inspection_id>/ folders; returns their paths."""
+    """Write the demo returns as landing/inspections/<inspection_id>/ folders; returns their paths."""
     catalogue = load_demo_catalogue(seeds_dir)
     return [
         _write_return(inspection, Path(landing) / "inspections" / inspection.inspection_id, catalogue)

@@ -93,13 +93,14 @@ def check_against_programme(parsed: ParsedReturn, p: Paths) -> list[Finding]:
     header = parsed.header
     published = [
         PublishedInspection(*row)
-        for row in query(p.private_db, "select inspection_id, group_id, group_theme, position_in_group from raw.inspections")
+        for row in query(p.private_db, "select inspection_id, group_id, group_theme, position_in_group, methodology from raw.inspections")
     ]
     return conflicts_with_programme(
         header["inspection_id"],
         header["group_id"],
         header["group_theme"],
         int(header["position_in_group"]),
+        header["methodology"],
         published,
         parsed.inspection.source,
     )

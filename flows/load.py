@@ -56,7 +56,8 @@ def raw_rows(parsed: ParsedReturn, return_sha256: str, received_at: dt.datetime,
             }
         ]
     )
-    cases = parsed.tables["cases"].frame.rename(columns={"case_ref": "case_key"}).assign(inspection_id=inspection_id)
+    case_frame = parsed.tables["cases"].frame
+    cases = case_frame.rename(columns={"case_ref": "case_key"}).assign(inspection_id=inspection_id, case_row=case_frame.index)
     answers = parsed.tables["answers"].frame.rename(columns={"case_ref": "case_key"}).assign(inspection_id=inspection_id)
     rows = {"inspections": inspections, "cases": cases, "answers": answers}
 

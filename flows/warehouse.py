@@ -51,6 +51,9 @@ create table if not exists raw.cases (
     principal_offence varchar not null,
     primary key (inspection_id, case_key)
 );
+-- The case's row in the return: a fixed case order that does not depend on the pseudonym key,
+-- so that the seeded bootstrap gives the same intervals on every machine. (Added after v1 files.)
+alter table raw.cases add column if not exists case_row integer;
 create table if not exists raw.answers (
     inspection_id varchar not null,
     case_key varchar not null,

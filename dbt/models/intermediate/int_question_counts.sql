@@ -1,15 +1,15 @@
 -- Inspection x scoring question: how many cases answered, were relevant, were sufficient.
--- Built over every question of the inspection's methodology, so a question that no case could
+-- Built over every question of the catalogue the inspection's methodology scores, so a question that no case could
 -- answer still appears (with n_relevant = 0) instead of silently vanishing.
 with
 
 inspections as (
-    select inspection_id, methodology_id
-    from {{ ref('stg_inspection__inspections') }}
+    select inspection_id, methodology_id, catalogue_id
+    from {{ ref('int_inspection_methodologies') }}
 ),
 
 questions as (
-    select question_id, methodology_id, criterion_code
+    select question_id, methodology_id as catalogue_id, criterion_code
     from {{ ref('questions') }}
 ),
 
@@ -30,7 +30,7 @@ catalogue as (
         questions.question_id,
         questions.criterion_code
     from inspections
-    inner join questions on questions.methodology_id = inspections.methodology_id
+    inner join questions on questions.catalogue_id = inspections.catalogue_id
 ),
 
 counted as (

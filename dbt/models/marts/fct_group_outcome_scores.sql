@@ -1,14 +1,33 @@
--- Group of six x outcome. mean/min/max are over the areas' outcome scores; pooled_score
--- sums every question's counts over all the group's cases first, then averages the pooled
--- question scores per outcome as for one inspection. Groups in progress show what they have.
+-- Group of six x outcome. mean/min/max are over the areas' outcome scores; pooled_score pools
+-- each question's counts over all the group's cases first (fct_group_question_scores), then
+-- applies the group's methodology rule as for one inspection (under iaow-2013: the mean of the
+-- pooled question scores). Groups in progress show the inspections published so far.
 with
 
 inspections as (
-    select inspection_id, group_id, group_theme from {{ ref('stg_inspection__inspections') }}
+    select
+        methodologies.inspection_id,
+        methodologies.group_id,
+        methodologies.methodology_id,
+        methodologies.score_rule,
+        methodologies.rating_scale,
+        staged.group_theme,
+        staged.fieldwork_start
+    from {{ ref('int_inspection_methodologies') }} as methodologies
+    inner join {{ ref('stg_inspection__inspections') }} as staged on staged.inspection_id = methodologies.inspection_id
 ),
 
 groups as (
-    select group_id, any_value(group_theme) as group_theme, count(*) as n_inspections
+    select
+        group_id,
+        any_value(group_theme) as group_theme,
+        -- one methodology per group (the landing checks refuse a second one)
+        any_value(methodology_id) as methodology_id,
+        any_value(score_rule) as score_rule,
+        any_value(rating_scale) as rating_scale,
+        count(*) as n_inspections,
+        min(fieldwork_start) as first_fieldwork_start,
+        max(fieldwork_start) as last_fieldwork_start
     from inspections
     group by group_id
 ),
@@ -27,26 +46,34 @@ area_scores as (
     group by inspections.group_id, outcome_scores.outcome_code
 ),
 
-pooled_questions as (
-    select
-        inspections.group_id,
-        question_scores.question_id,
-        sum(question_scores.n_sufficient)::bigint as n_sufficient,
-        sum(question_scores.n_relevant)::bigint as n_relevant
-    from {{ ref('fct_question_scores') }} as question_scores
-    inner join inspections on inspections.inspection_id = question_scores.inspection_id
-    group by inspections.group_id, question_scores.question_id
+outcome_questions as (
+    select methodology_id, outcome_code, question_id
+    from {{ ref('int_methodology_outcome_questions') }}
+    where counts_toward_score
 ),
 
 pooled as (
     select
-        pooled_questions.group_id,
-        bridge.outcome_code,
-        {{ exact_mean_of_ratios('pooled_questions.n_sufficient', 'pooled_questions.n_relevant', 'pooled_questions.question_id') }} as pooled_score,
-        {{ exact_mean_of_ratios('pooled_questions.n_sufficient', 'pooled_questions.n_relevant', 'pooled_questions.question_id', as_percentage=true) }} as pooled_score_pct
-    from pooled_questions
-    inner join {{ ref('bridge_question_outcome') }} as bridge on bridge.question_id = pooled_questions.question_id
-    group by pooled_questions.group_id, bridge.outcome_code
+        group_questions.group_id,
+        outcome_questions.outcome_code,
+        {{ exact_ratio_statistic('any_value(groups.score_rule)', 'group_questions.n_sufficient', 'group_questions.n_relevant', 'group_questions.question_id') }} as pooled_score,
+        {{ exact_ratio_statistic('any_value(groups.score_rule)', 'group_questions.n_sufficient', 'group_questions.n_relevant', 'group_questions.question_id', as_percentage=true) }} as pooled_score_pct
+    from {{ ref('fct_group_question_scores') }} as group_questions
+    inner join groups on groups.group_id = group_questions.group_id
+    inner join outcome_questions
+        on outcome_questions.methodology_id = groups.methodology_id
+        and outcome_questions.question_id = group_questions.question_id
+    group by group_questions.group_id, outcome_questions.outcome_code
+),
+
+flagged as (
+    select
+        group_id,
+        outcome_code,
+        count(*) filter (where is_outside_95) as n_areas_outside_95,
+        count(*) filter (where is_outside_998) as n_areas_outside_998
+    from {{ ref('fct_area_group_comparisons') }}
+    group by group_id, outcome_code
 )
 
 select
@@ -60,9 +87,20 @@ select
     area_scores.min_score,
     area_scores.max_score,
     pooled.pooled_score,
-    pooled.pooled_score_pct
+    pooled.pooled_score_pct,
+    groups.methodology_id as methodology,
+    groups.n_inspections = 6 as is_complete,
+    groups.first_fieldwork_start,
+    groups.last_fieldwork_start,
+    case when groups.rating_scale is not null
+         then {{ rating_for('groups.rating_scale', 'pooled.pooled_score_pct') }} end as pooled_rating,
+    coalesce(flagged.n_areas_outside_95, 0) as n_areas_outside_95,
+    coalesce(flagged.n_areas_outside_998, 0) as n_areas_outside_998
 from area_scores
 inner join groups on groups.group_id = area_scores.group_id
 left join pooled
     on pooled.group_id = area_scores.group_id
     and pooled.outcome_code = area_scores.outcome_code
+left join flagged
+    on flagged.group_id = area_scores.group_id
+    and flagged.outcome_code = area_scores.outcome_code

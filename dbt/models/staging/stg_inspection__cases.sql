@@ -1,6 +1,7 @@
 select
     inspection_id,
     case_key,
+    case_row,
     case_type,
     gender,
     ethnicity,

@@ -1,0 +1,11 @@
+-- Each inspection with the rules of the methodology its return declares: scoring dispatches on these.
+select
+    inspections.inspection_id,
+    inspections.group_id,
+    inspections.methodology_id,
+    methodologies.catalogue_id,
+    methodologies.score_rule,
+    nullif(methodologies.rating_scale, '') as rating_scale
+from {{ ref('stg_inspection__inspections') }} as inspections
+inner join {{ ref('methodologies') }} as methodologies
+    on methodologies.methodology_id = inspections.methodology_id

@@ -1,0 +1,91 @@
+"""Inspection x outcome: how uncertain the outcome score is, by resampling cases.
+
+- ci_low, ci_high, score_se: the inspection's own cases resampled with replacement (case-level
+  bootstrap), every question score and the outcome score recomputed under the methodology's rule
+  in each resample; 2.5th and 97.5th percentiles and the standard deviation.
+- null_score_se: the spread an area's score would have if its cases were like the rest of its
+  group's: as many cases as the area has, drawn from the other areas' cases. The funnel limits
+  of fct_area_group_comparisons are built on it.
+
+Seeds derive from the inspection id, so every build gives the same figures and an inspection's
+interval does not move when another is published. The arithmetic is flows/uncertainty.py.
+"""
+
+import numpy as np
+import pandas as pd
+
+from flows.uncertainty import RULE_OF_SCORE, bootstrap_outcome_intervals, case_matrices, seed_for
+
+COLUMNS = ["inspection_id", "outcome_code", "ci_low", "ci_high", "score_se", "ci_resamples", "null_score_se", "null_resamples"]
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    resamples = int(dbt.config.get("bootstrap_resamples"))
+    base_seed = int(dbt.config.get("bootstrap_seed"))
+
+    inspections = dbt.ref("int_inspection_methodologies").df().sort_values("inspection_id")
+    answers = dbt.ref("int_case_answers").df()
+    membership = dbt.ref("int_methodology_outcome_questions").df()
+    membership = membership[membership["counts_toward_score"]]
+
+    rows = []
+    for inspection in inspections.itertuples():
+        scored = membership[membership["methodology_id"] == inspection.methodology_id]
+        outcomes = sorted(int(o) for o in scored["outcome_code"].unique())
+        questions = sorted(scored["question_id"].unique())
+        own = answers[answers["inspection_id"] == inspection.inspection_id]
+        if own.empty or not questions:
+            continue
+        # outcomes x questions: which questions make each outcome's score
+        member = np.array([np.isin(questions, scored.loc[scored["outcome_code"] == o, "question_id"].to_numpy()) for o in outcomes])
+        rule = RULE_OF_SCORE[inspection.score_rule]
+
+        cases, sufficient, relevant = case_matrices(own, questions)
+        intervals = bootstrap_outcome_intervals(
+            sufficient, relevant, member, rule, seed_for(inspection.inspection_id, base_seed), resamples
+        )
+
+        rest_ids = inspections.loc[
+            (inspections["group_id"] == inspection.group_id) & (inspections["inspection_id"] != inspection.inspection_id),
+            "inspection_id",
+        ]
+        rest = answers[answers["inspection_id"].isin(rest_ids)]
+        if rest.empty:
+            nulls = [None] * len(outcomes)
+        else:
+            _, rest_sufficient, rest_relevant = case_matrices(rest, questions)
+            nulls = bootstrap_outcome_intervals(
+                rest_sufficient,
+                rest_relevant,
+                member,
+                rule,
+                seed_for(f"{inspection.inspection_id}|rest-of-group", base_seed),
+                resamples,
+                n_draws=len(cases),
+            )
+
+        for outcome_code, interval, null in zip(outcomes, intervals, nulls, strict=False):
+            rows.append(
+                (
+                    inspection.inspection_id,
+                    outcome_code,
+                    None if interval is None else interval.low,
+                    None if interval is None else interval.high,
+                    None if interval is None else interval.standard_error,
+                    0 if interval is None else interval.n_resamples,
+                    None if null is None else null.standard_error,
+                    0 if null is None else null.n_resamples,
+                )
+            )
+    return pd.DataFrame(rows, columns=COLUMNS).astype(
+        {
+            "outcome_code": "int32",
+            "ci_low": "float64",
+            "ci_high": "float64",
+            "score_se": "float64",
+            "ci_resamples": "int64",
+            "null_score_se": "float64",
+            "null_resamples": "int64",
+        }
+    )
