@@ -85,3 +85,37 @@ def test_two_writers_at_once_both_publish(corrected_return):
         published = dict(connection.execute("select inspection_id, return_sha256 from marts.dim_inspection").fetchall())
     for copy in copies:
         assert published[copy.name] == content_hash(locate_return(copy))[0]
+
+
+def test_a_corrected_return_keeps_the_old_scores_in_history(corrected_return):
+    def versions(connection):
+        return connection.execute(
+            "select score_pct, publication_id, published_at, superseded_at, superseded_by_publication_id, is_current "
+            "from marts.fct_outcome_scores_history where inspection_id = ? and outcome_code = 4 order by published_at",
+            [TARGET],
+        ).fetchall()
+
+    with duckdb.connect(str(paths().published_db), read_only=True) as connection:
+        before = versions(connection)
+    assert before[-1][5] is True and before[-1][3] is None
+
+    outcome = ingest(corrected_return(TARGET, "q4.2.7"))
+    assert outcome.status == "published"
+    with duckdb.connect(str(paths().published_db), read_only=True) as connection:
+        after = versions(connection)
+        published_at = connection.execute(
+            "select published_at from marts.dim_publication where publication_id = ?", [outcome.publication_id]).fetchone()[0]
+        # the current versions are exactly the current scores
+        assert connection.execute(
+            "select inspection_id, outcome_code, score, score_pct from marts.fct_outcome_scores_history where is_current "
+            "except select inspection_id, outcome_code, score, score_pct from marts.fct_outcome_scores"
+        ).fetchall() == []
+        assert connection.execute("select count(*) from marts.fct_outcome_scores_history where is_current").fetchone() == \
+            connection.execute("select count(*) from marts.fct_outcome_scores").fetchone()
+        # outcome 1 does not count q4.2.7, so it keeps its one version... but the return changed: a new version
+        assert len(after) == len(before) + 1
+    old, new = after[-2], after[-1]
+    assert old[:3] == before[-1][:3]  # the version published before is kept as it was
+    assert old[3] == published_at and old[4] == outcome.publication_id and old[5] is False
+    assert new[1] == outcome.publication_id and new[2] == published_at and new[3] is None and new[5] is True
+    assert new[0] > old[0]

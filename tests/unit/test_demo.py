@@ -119,11 +119,11 @@ def test_two_writes_give_identical_bytes(tmp_path: Path) -> None:
     assert first == second
 
 
-def test_programme_is_the_ten_inspections_in_fieldwork_order(tmp_path: Path) -> None:
+def test_programme_is_the_eleven_inspections_in_fieldwork_order(tmp_path: Path) -> None:
     paths = demo.write_demo_programme(tmp_path)
     ids = [inspection.inspection_id for inspection in demo.DEMO_INSPECTIONS]
     assert paths == [tmp_path / "inspections" / i for i in ids]
-    assert len(ids) == len(set(ids)) == 10
+    assert len(ids) == len(set(ids)) == 11
     starts = [inspection.fieldwork_start for inspection in demo.DEMO_INSPECTIONS]
     assert starts == sorted(starts)
 
@@ -193,7 +193,7 @@ def test_return_satisfies_the_landing_contract(landing: Path, inspection_id: str
         "group_theme": inspection.group_theme,
         "position_in_group": inspection.position_in_group,
         "fieldwork_start": inspection.fieldwork_start,
-        "methodology": "iaow-2013",
+        "methodology": inspection.methodology,
         "synthetic": True,
     }
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]{2,63}", inspection_id)
@@ -207,7 +207,7 @@ def test_return_satisfies_the_landing_contract(landing: Path, inspection_id: str
 
     assert header(folder / "cases.csv") == CASE_COLUMNS
     cases = read_csv(folder / "cases.csv")
-    (methodology,) = seed("methodology/methodologies.csv")
+    (methodology,) = [m for m in seed("methodology/methodologies.csv") if m["methodology_id"] == inspection.methodology]
     assert int(methodology["min_cases"]) <= len(cases) <= int(methodology["max_cases"])
     assert len(cases) == inspection.n_cases
     refs = [case["case_ref"] for case in cases]
@@ -269,7 +269,7 @@ def test_questions_with_the_same_applicability_apply_to_the_same_cases(landing: 
     assert {rule: len(sets) for rule, sets in by_rule.items() if len(sets) > 1} == {}
 
 
-def test_group_one_samples_violent_offences_and_group_two_child_protection(landing: Path) -> None:
+def test_groups_one_and_three_sample_violent_offences_and_group_two_child_protection(landing: Path) -> None:
     groups = {row["offence_code"]: row["offence_group"] for row in seed("code_lists/offence_codes.csv")}
     child_protection_questions = {
         q["question_id"] for q in QUESTIONS if q["applies_to"] == "cases with a child protection concern"
@@ -277,7 +277,7 @@ def test_group_one_samples_violent_offences_and_group_two_child_protection(landi
     assert child_protection_questions
     for inspection in demo.DEMO_INSPECTIONS:
         folder = return_folder(landing, inspection.inspection_id)
-        if inspection.group_id == "iaow-2013-violent-offending":
+        if inspection.group_id in ("iaow-2013-violent-offending", "hmip-2018-case-supervision"):
             offences = {case["principal_offence"] for case in read_csv(folder / "cases.csv")}
             assert {groups[o] for o in offences} <= VIOLENT_OFFENCE_GROUPS, inspection.inspection_id
         else:

@@ -6,7 +6,16 @@ import duckdb
 import pytest
 
 from flows.duckdb_functions import register
-from flows.scoring import mean_of_ratios, percentage, question_score, round_half_up
+from flows.scoring import (
+    lowest_of_ratios,
+    mean_of_group_means,
+    mean_of_ratios,
+    percentage,
+    pooled_ratio,
+    question_score,
+    ratio_statistic,
+    round_half_up,
+)
 
 
 def test_question_score_is_sufficient_over_relevant():
@@ -62,12 +71,16 @@ def test_duckdb_functions_match_the_python_reference():
     connection = duckdb.connect()
     register(connection)
     row = connection.execute(
-        "select iaow_mean_ratio([1, 3]::bigint[], [1, 20]::bigint[]), "
-        "iaow_mean_ratio_pct([1, 3]::bigint[], [1, 20]::bigint[]), "
-        "iaow_mean_ratio([0]::bigint[], [0]::bigint[]), "
-        "iaow_mean_ratio_pct(null::bigint[], null::bigint[])"
+        "select iaow_ratio_stat('mean_of_questions', [1, 3]::bigint[], [1, 20]::bigint[]), "
+        "iaow_ratio_stat_pct('mean_of_questions', [1, 3]::bigint[], [1, 20]::bigint[]), "
+        "iaow_ratio_stat('mean_of_questions', [0]::bigint[], [0]::bigint[]), "
+        "iaow_ratio_stat_pct('mean_of_questions', null::bigint[], null::bigint[]), "
+        "iaow_ratio_stat_pct('lowest_key_question', [1, 3, 0]::bigint[], [1, 20, 0]::bigint[]), "
+        "iaow_ratio_stat_pct('pooled_cases', [1, 3, 0]::bigint[], [1, 20, 0]::bigint[]), "
+        "iaow_mean_of_group_means_pct(['a', 'a', 'b']::varchar[], [1, 1, 1]::bigint[], [2, 1, 4]::bigint[])"
     ).fetchone()
-    assert row == (0.575, 58, None, None)
+    # lowest 3/20 = 15%; pooled 4/21 = 19.05%; by group ((1/2 + 1)/2 + 1/4)/2 = 50%
+    assert row == (0.575, 58, None, None, 15, 19, 50)
 
 
 def test_integer_sql_rounding_macro_formula_matches_reference():
@@ -75,3 +88,17 @@ def test_integer_sql_rounding_macro_formula_matches_reference():
     for n in range(1, 120):
         for k in range(n + 1):
             assert (200 * k + n) // (2 * n) == percentage(Fraction(k, n))
+
+
+def test_lowest_pooled_and_group_means_leave_out_questions_without_a_relevant_case():
+    assert lowest_of_ratios([0, 3], [0, 4]) == Fraction(3, 4)
+    assert lowest_of_ratios([0], [0]) is None
+    assert pooled_ratio([1, 3, 0], [2, 4, 0]) == Fraction(4, 6)
+    assert pooled_ratio([0], [0]) is None
+    # criterion a: (1/2 + 1/1)/2 = 3/4, criterion b: 1/4, criterion c has no score -> (3/4 + 1/4)/2
+    assert mean_of_group_means(["a", "a", "b", "c"], [1, 1, 1, 0], [2, 1, 4, 0]) == Fraction(1, 2)
+
+
+def test_an_unknown_scoring_rule_is_refused():
+    with pytest.raises(ValueError, match="unknown scoring rule"):
+        ratio_statistic("median", [1], [2])
