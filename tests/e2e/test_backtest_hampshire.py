@@ -30,3 +30,39 @@ def test_question_fractions_stated_in_the_report_are_reproduced(published):
 
 def test_sample_size_is_the_reports(published):
     assert published.execute("select n_cases from marts.dim_inspection where inspection_id = 'hampshire-2013'").fetchone() == (85,)
+
+
+def test_outcome_intervals_are_the_committed_ones(published):
+    """The seeded bootstrap gives the same intervals on every build and machine: any change to
+    them (method, seed, resamples, library) must be a deliberate change of this file."""
+    expected = [
+        (int(r["outcome_code"]), int(r["score_pct"]), float(r["ci_low"]), float(r["ci_high"]), float(r["score_se"]))
+        for r in csv.DictReader((GROUND_TRUTH / "hampshire_2013_outcome_intervals.csv").open())
+    ]
+    actual = published.execute(
+        "select outcome_code, score_pct, ci_low, ci_high, score_se from marts.fct_outcome_scores "
+        "where inspection_id = 'hampshire-2013' order by outcome_code"
+    ).fetchall()
+    assert actual == expected
+    assert all(low < pct / 100 < high for _, pct, low, high, _ in actual)
+
+
+def test_question_intervals_are_wilson_intervals(published):
+    from flows.uncertainty import wilson_interval
+
+    rows = published.execute(
+        "select n_sufficient, n_relevant, ci_low, ci_high from marts.fct_question_scores "
+        "union all select n_sufficient, n_relevant, ci_low, ci_high from marts.fct_group_question_scores"
+    ).fetchall()
+    assert len(rows) > 500
+    for k, n, low, high in rows:
+        expected = wilson_interval(k, n)
+        if expected is None:
+            assert (low, high) == (None, None)
+        else:
+            assert abs(low - expected[0]) < 1e-12 and abs(high - expected[1]) < 1e-12, (k, n)
+    # the worked figure for the report's 39 of 50 alcohol cases: 64.8% to 87.2%
+    low, high = published.execute(
+        "select ci_low, ci_high from marts.fct_question_scores where inspection_id = 'hampshire-2013' and question_id = 'q2.1.5'"
+    ).fetchone()
+    assert (round(low * 100, 1), round(high * 100, 1)) == (64.8, 87.2)

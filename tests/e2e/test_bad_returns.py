@@ -54,6 +54,7 @@ BROKEN = [
     ("context-out-of-range", context_value("bme_population_pct", "140"), "context.value.range.bme_population_pct", "context.csv, row"),
     ("victim-answer-not-an-option", set_cell("victim_questionnaire.csv", 3, "vq_feel_safer", "definitely"), "victim_questionnaire.vq_feel_safer.in_code_list", "victim_questionnaire.csv, row 3, column vq_feel_safer"),
     ("position-already-held", yaml_value(inspection_id="hampshire-2013", position_in_group=3), "programme.position_taken", "inspection.yaml, key position_in_group"),
+    ("second-methodology-in-a-group", yaml_value(methodology="hmip-four-point-bands"), "programme.group_methodology", "inspection.yaml, key methodology"),
 ]
 
 

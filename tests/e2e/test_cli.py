@@ -34,4 +34,4 @@ def test_identical_return_exits_0_as_unchanged(demo_home):
 def test_status_lists_published_inspections(demo_home):
     result = run_iaow("status")
     assert result.returncode == 0
-    assert "hampshire-2013" in result.stdout and "(10 inspections)" in result.stdout
+    assert "hampshire-2013" in result.stdout and "(11 inspections)" in result.stdout
