@@ -85,10 +85,17 @@ def bootstrap_outcome_intervals(
     out, as in the published score; an outcome with no scored question in a resample is left out
     of that outcome's distribution. None for an outcome with no score in the data itself.
 
+    `lowest_observed` resamples the score of the question that is lowest in the data (the first
+    of equals), which is the score published under lowest_key_question. Re-taking the minimum in
+    every resample (`lowest`) would bias the distribution downward, since the least of several
+    noisy proportions is lower than the least of their true values, and with few relevant cases
+    the interval can then lie wholly below the published score. `lowest` is right for the
+    spread of the statistic itself (the funnel's null distribution).
+
     n_draws: cases drawn per resample, by default as many as given. The funnel limits use it to
     draw an area's sample size from the rest of its group's cases.
     """
-    if rule not in ("mean", "lowest"):
+    if rule not in ("mean", "lowest", "lowest_observed"):
         raise ValueError(f"unknown bootstrap rule {rule!r}")
     n_cases = sufficient.shape[0]
     if n_cases == 0:
@@ -99,16 +106,23 @@ def bootstrap_outcome_intervals(
     with np.errstate(invalid="ignore", divide="ignore"):
         question_scores = np.where(n_relevant > 0, n_sufficient / np.maximum(n_relevant, 1), np.nan)
     observed_relevant = relevant.any(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed_scores = np.where(observed_relevant, sufficient.sum(axis=0) / np.maximum(relevant.sum(axis=0), 1), np.inf)
 
     intervals: list[BootstrapInterval | None] = []
     for columns in scored_questions.astype(bool):
         if not (columns & observed_relevant).any():
             intervals.append(None)
             continue
+        if rule == "lowest_observed":
+            # the published lowest key question, and only it (np.argmin takes the first of equals)
+            lowest = np.flatnonzero(columns)[np.argmin(observed_scores[columns])]
+            columns = np.zeros_like(columns)
+            columns[lowest] = True
         scores = question_scores[:, columns]
         present = ~np.isnan(scores)
         has_score = present.any(axis=1)
-        if rule == "mean":
+        if rule == "mean" or rule == "lowest_observed":  # one question: its mean is itself
             statistic = np.where(present, scores, 0.0).sum(axis=1)[has_score] / present.sum(axis=1)[has_score]
         else:
             statistic = np.where(present, scores, np.inf).min(axis=1)[has_score]
@@ -123,7 +137,12 @@ def funnel_limits(target: float, standard_error: float, z: float) -> tuple[float
     return max(0.0, target - z * standard_error), min(1.0, target + z * standard_error)
 
 
-RULE_OF_SCORE = {"mean_of_questions": "mean", "mean_of_key_questions": "mean", "lowest_key_question": "lowest"}
+# score_rule -> (the bootstrap statistic of the published score's interval, of the funnel's null spread)
+INTERVAL_RULES = {
+    "mean_of_questions": ("mean", "mean"),
+    "mean_of_key_questions": ("mean", "mean"),
+    "lowest_key_question": ("lowest_observed", "lowest"),
+}
 
 
 def case_matrices(answers, questions: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -126,3 +126,33 @@ def test_dbt_unit_tests_pass(demo_home):
     p = paths()
     result = run_dbt(p, stage_next(p, p.dev_private_db), ["test", "--select", "test_type:unit"])
     assert len(result.results) >= 12
+
+
+def test_the_banded_demo_inspection_matches_the_reference_rule(published):
+    """placeholder-area-f-2018 declares hmip-four-point-bands: scores and ratings follow that rule."""
+    from tests import reference_scoring as ref
+
+    for inspection_id in BANDED_IDS:
+        answers = [(r["question_id"], r["answer"]) for r in csv.DictReader((paths().landing_inspections / inspection_id / "answers.csv").open())]
+        counts = ref.counts_of_answers(answers, "hmip-four-point-bands")
+        rows = published.execute(
+            "select outcome_code, score_pct, rating, score_rule, ci_low, ci_high from marts.fct_outcome_scores where inspection_id = ?",
+            [inspection_id],
+        ).fetchall()
+        assert len(rows) == 5
+        for outcome_code, score_pct, rating, score_rule, ci_low, ci_high in rows:
+            expected = ref.outcome_reference("hmip-four-point-bands", outcome_code, counts)
+            assert (score_pct, rating, score_rule) == (expected.score_pct, expected.rating, "lowest_key_question"), outcome_code
+            assert ci_low <= score_pct / 100 + 0.005 and score_pct / 100 - 0.005 <= ci_high
+
+
+def test_the_programme_view_shows_the_methodology_break(published):
+    rows = published.execute(
+        "select distinct programme_position, group_id, methodology_segment, is_methodology_break "
+        "from marts.fct_programme_outcome_scores order by 1"
+    ).fetchall()
+    assert rows == [
+        (1, "iaow-2013-violent-offending", 1, False),
+        (2, "iaow-2014-protecting-children", 1, False),
+        (3, "hmip-2018-case-supervision", 2, True),
+    ]

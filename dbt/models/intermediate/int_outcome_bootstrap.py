@@ -2,7 +2,8 @@
 
 - ci_low, ci_high, score_se: the inspection's own cases resampled with replacement (case-level
   bootstrap), every question score and the outcome score recomputed under the methodology's rule
-  in each resample; 2.5th and 97.5th percentiles and the standard deviation.
+  in each resample; 2.5th and 97.5th percentiles and the standard deviation. Under
+  lowest_key_question, the resampled score is that of the key question published as the lowest.
 - null_score_se: the spread an area's score would have if its cases were like the rest of its
   group's: as many cases as the area has, drawn from the other areas' cases. The funnel limits
   of fct_area_group_comparisons are built on it.
@@ -14,7 +15,7 @@ interval does not move when another is published. The arithmetic is flows/uncert
 import numpy as np
 import pandas as pd
 
-from flows.uncertainty import RULE_OF_SCORE, bootstrap_outcome_intervals, case_matrices, seed_for
+from flows.uncertainty import INTERVAL_RULES, bootstrap_outcome_intervals, case_matrices, seed_for
 
 COLUMNS = ["inspection_id", "outcome_code", "ci_low", "ci_high", "score_se", "ci_resamples", "null_score_se", "null_resamples"]
 
@@ -39,11 +40,11 @@ def model(dbt, session):
             continue
         # outcomes x questions: which questions make each outcome's score
         member = np.array([np.isin(questions, scored.loc[scored["outcome_code"] == o, "question_id"].to_numpy()) for o in outcomes])
-        rule = RULE_OF_SCORE[inspection.score_rule]
+        interval_rule, null_rule = INTERVAL_RULES[inspection.score_rule]
 
         cases, sufficient, relevant = case_matrices(own, questions)
         intervals = bootstrap_outcome_intervals(
-            sufficient, relevant, member, rule, seed_for(inspection.inspection_id, base_seed), resamples
+            sufficient, relevant, member, interval_rule, seed_for(inspection.inspection_id, base_seed), resamples
         )
 
         rest_ids = inspections.loc[
@@ -59,7 +60,7 @@ def model(dbt, session):
                 rest_sufficient,
                 rest_relevant,
                 member,
-                rule,
+                null_rule,
                 seed_for(f"{inspection.inspection_id}|rest-of-group", base_seed),
                 resamples,
                 n_draws=len(cases),
