@@ -112,45 +112,94 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    from flows.services import start_server
+    """Server, worker and landing watcher; harmless when they already run."""
+    from flows.services import BACKGROUND_SERVICES, start_background, start_server, wait_until_worker_ready
 
-    status = start_server(paths())
+    p = paths()
+    status = start_server(p)
     _say(f"Prefect server: {'healthy' if status.healthy else 'NOT healthy'} (pid {status.pid or 'not ours'})")
     _say(f"  UI:  {status.ui_url}")
     _say(f"  API: {status.api_url}")
-    return EXIT_OK if status.healthy else EXIT_PLATFORM
+    if not status.healthy:
+        return EXIT_PLATFORM
+    for name in BACKGROUND_SERVICES:
+        pid, started = start_background(p, name)
+        _say(f"{name}: {'started' if started else 'already running'} (pid {pid}; log {p.logs / (name + '.log')})")
+    if not wait_until_worker_ready(p):
+        _say(f"the worker did not become ready; see {p.logs / 'worker.log'}", err=True)
+        return EXIT_PLATFORM
+    _say(f"Ready: drop a return into {p.landing_inspections}/<inspection_id>/ and create _READY in it last,")
+    _say(f"or save {p.landing_inspections}/<inspection_id>.xlsx under its final name; runs appear in the UI.")
+    return EXIT_OK
 
 
 def cmd_down(args: argparse.Namespace) -> int:
-    from flows.services import stop_server
+    from flows.services import BACKGROUND_SERVICES, stop_background, stop_server
 
-    _say("Prefect server stopped" if stop_server(paths()) else "No Prefect server started from this data directory is running")
+    p = paths()
+    for name in reversed(list(BACKGROUND_SERVICES)):
+        _say(f"{name} stopped" if stop_background(p, name) else f"no {name} of this data directory is running")
+    _say("Prefect server stopped" if stop_server(p) else "No Prefect server started from this data directory is running")
+    return EXIT_OK
+
+
+def _run_until_signalled(serve) -> int:
+    """Run a service in the foreground until SIGTERM or SIGINT; its log goes to stdout."""
+    import logging
+    import signal
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stopping = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.append(True))
+    serve(lambda: bool(stopping))
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from flows.worker import serve_in_process
+
+    return _run_until_signalled(lambda stop: asyncio.run(serve_in_process(paths(), stop)))
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from flows.watcher import watch
+
+    p = paths()
+    return _run_until_signalled(lambda stop: watch(p, p.home_id, stop))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from flows.reports import GroupNotPublished, render_group_report
+
+    try:
+        report = render_group_report(paths(), args.group_id)
+    except GroupNotPublished as missing:
+        _say(f"iaow report: {missing}", err=True)
+        return EXIT_USAGE
+    state = "complete" if report.is_complete else f"PROVISIONAL, {report.n_inspections} of 6 inspections"
+    _say(f"{report.path} ({state})")
     return EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from flows.services import status
-    from flows.warehouse import query, table_exists
+    from flows.services import BACKGROUND_SERVICES, background_pid, status
+    from flows.status import inspection_statuses
 
     p = paths()
     server = status(p)
     _say(f"data directory:  {p.home}")
     _say(f"Prefect server:  {'up' if server.healthy else 'down'} at {server.ui_url}")
-    if not table_exists(p.published_db, "marts", "dim_inspection"):
-        _say(f"published warehouse: none yet ({p.published_db})")
-        return EXIT_OK
-    rows = query(
-        p.published_db,
-        "select inspection_id, group_id, position_in_group, n_cases, published_at from marts.dim_inspection order by group_id, position_in_group",
-    )
-    _say(f"published warehouse: {p.published_db} ({len(rows)} inspections)")
-    for inspection_id, group_id, position, n_cases, published_at in rows:
-        _say(f"  {inspection_id:<28} {group_id} #{position}  {n_cases} cases  published {published_at:%Y-%m-%d %H:%M:%S %Z}")
-    quarantined = sorted(p.quarantine.glob("*/*/report.md")) if p.quarantine.exists() else []
-    if quarantined:
-        _say(f"rejected returns in quarantine: {len(quarantined)}")
-        for report in quarantined:
-            _say(f"  {report.parent.parent.name}: {report}")
+    for name in BACKGROUND_SERVICES:
+        pid = background_pid(p, name)
+        _say(f"{name + ':':<16} {f'running (pid {pid})' if pid else 'not running (iaow up)'}")
+    rows = inspection_statuses(p)
+    published = sum(1 for row in rows if row.state == "published")
+    _say(f"published warehouse: {p.published_db} ({published} inspections)")
+    for row in rows:
+        _say(f"  {row.inspection_id:<28} {row.describe()}")
     return EXIT_OK
 
 
@@ -188,9 +237,14 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-ingest", action="store_true", help="only write the returns")
     demo.set_defaults(run=cmd_demo)
 
-    commands.add_parser("up", help="start the local Prefect server (harmless if running)").set_defaults(run=cmd_up)
-    commands.add_parser("down", help="stop the local Prefect server").set_defaults(run=cmd_down)
-    commands.add_parser("status", help="services and published inspections").set_defaults(run=cmd_status)
+    commands.add_parser("up", help="start the Prefect server, the worker and the landing watcher (harmless if running)").set_defaults(run=cmd_up)
+    commands.add_parser("down", help="stop the worker, the landing watcher and the Prefect server").set_defaults(run=cmd_down)
+    commands.add_parser("status", help="services, and per inspection: landed, published (when) or rejected (why)").set_defaults(run=cmd_status)
+    commands.add_parser("worker", help="run the worker in the foreground (`iaow up` starts it in the background)").set_defaults(run=cmd_worker)
+    commands.add_parser("watch", help="run the landing watcher in the foreground").set_defaults(run=cmd_watch)
+    report = commands.add_parser("report", help="render a group's report from the published warehouse")
+    report.add_argument("group_id")
+    report.set_defaults(run=cmd_report)
 
     dbt = commands.add_parser("dbt", help="run dbt (e.g. `iaow dbt docs generate`) on a scratch copy of the private warehouse")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)

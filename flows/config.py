@@ -24,6 +24,14 @@ class Paths:
     home: Path
 
     @property
+    def home_id(self) -> str:
+        """Short id of this data directory: deployments and events of two data directories that
+        share one Prefect server (a developer's and the tests') must never trigger each other."""
+        import hashlib
+
+        return hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:8]
+
+    @property
     def landing(self) -> Path:
         return self.home / "landing"
 

@@ -31,13 +31,14 @@ from pathlib import Path
 
 import yaml
 
+from flows.contract import READY_MARKER
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEEDS_DIR = REPO_ROOT / "dbt" / "seeds"
 DEMO_DATA_DIR = Path(__file__).parent / "demo_data"
 HAMPSHIRE_TARGETS_FILE = DEMO_DATA_DIR / "hampshire_2013_question_targets.csv"
 
 METHODOLOGY_ID = "iaow-2013"
-READY_MARKER = "_READY"
 HAMPSHIRE_ID = "hampshire-2013"
 
 

@@ -12,12 +12,29 @@ REPORT_PUBLISHED = "iaow.report.published"
 SURVEY_LANDED = "iaow.survey.landed"
 
 
-def inspection_resource(inspection_id: str) -> dict[str, str]:
-    return {"prefect.resource.id": f"iaow.inspection.{inspection_id}", "prefect.resource.name": inspection_id}
+# Every resource carries the data directory it belongs to (Paths.home_id), which the
+# deployment triggers match on, so that two data directories sharing a server stay apart.
+HOME_LABEL = "iaow.home"
 
 
-def group_resource(group_id: str) -> dict[str, str]:
-    return {"prefect.resource.id": f"iaow.group.{group_id}", "prefect.resource.role": "group"}
+def _home_id(home_id: str | None) -> str:
+    if home_id is not None:
+        return home_id
+    from flows.config import paths
+
+    return paths().home_id
+
+
+def inspection_resource(inspection_id: str, home_id: str | None = None) -> dict[str, str]:
+    return {
+        "prefect.resource.id": f"iaow.inspection.{inspection_id}",
+        "prefect.resource.name": inspection_id,
+        HOME_LABEL: _home_id(home_id),
+    }
+
+
+def group_resource(group_id: str, home_id: str | None = None) -> dict[str, str]:
+    return {"prefect.resource.id": f"iaow.group.{group_id}", "prefect.resource.role": "group", HOME_LABEL: _home_id(home_id)}
 
 
 def emit(event: str, resource: dict[str, str], payload: dict[str, Any], related: list[dict[str, str]] | None = None) -> None:

@@ -229,12 +229,30 @@ async def ingest_return(path: str):
          "scores": {str(code): pct for code, _, pct in outcome.scores}},
         related=[events.group_resource(group_id)],
     )
+    announce_group_if_complete(p, group_id, publication.publication_id)
     await acreate_markdown_artifact(
         key=f"ingest-{inspection_id}",
         markdown=_published_markdown(outcome, validation),
         description=f"Validation and published scores for {inspection_id}",
     )
     return Completed(message=outcome.summary, data=outcome)
+
+
+GROUP_SIZE = 6
+
+
+def announce_group_if_complete(p: Paths, group_id: str, publication_id: str) -> bool:
+    """A publication that leaves all six of a group published (the sixth, or a correction in a
+    complete group) announces `iaow.group.completed`: the group's report follows on it."""
+    (count,) = query(p.private_db, "select count(*) from raw.inspections where group_id = ?", [group_id])[0]
+    if count < GROUP_SIZE:
+        return False
+    events.emit(
+        events.GROUP_COMPLETED,
+        events.group_resource(group_id),
+        {"group_id": group_id, "n_inspections": count, "publication_id": publication_id},
+    )
+    return True
 
 
 async def reject(source: ReturnSource, archived: ArchivedReturn, findings: list[Finding], suites: list[SuiteOutcome], p: Paths):

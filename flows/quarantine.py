@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,4 +126,12 @@ def quarantine_return(report: RejectionReport, files: list[Path], quarantine_roo
             shutil.copyfile(path, target)
     (folder / "report.md").write_text(render_markdown(report))
     (folder / "report.html").write_text(render_html(report))
+    # what `iaow status` says of the return: when, how many problems, the first (no cell values)
+    first = report.findings[0] if report.findings else None
+    (folder / "summary.json").write_text(json.dumps({
+        "return_sha256": report.return_sha256,
+        "received_at": report.received_at.isoformat(),
+        "problems": len(report.findings),
+        "first_problem": f"{first.location}: {first.rule}" if first else "",
+    }))
     return folder

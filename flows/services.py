@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.config import Paths, prefect_api_url, prefect_ui_url
+from flows.maintenance_settings import retention_days
 
 SERVER_PID_FILE = "prefect-server.pid"
 START_TIMEOUT_S = 120
@@ -38,19 +39,19 @@ def server_healthy(api_url: str | None = None, timeout: float = 1.0) -> bool:
         return False
 
 
-def _pid_file(p: Paths) -> Path:
-    return p.run / SERVER_PID_FILE
+def _pid_file(p: Paths, name: str = SERVER_PID_FILE) -> Path:
+    return p.run / name
 
 
-def _read_pid(p: Paths) -> int | None:
+def _read_pid(p: Paths, name: str = SERVER_PID_FILE) -> int | None:
     try:
-        pid = int(_pid_file(p).read_text().strip())
+        pid = int(_pid_file(p, name).read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        _pid_file(p).unlink(missing_ok=True)  # stale: the server died without `iaow down`
+        _pid_file(p, name).unlink(missing_ok=True)  # stale: the process died without `iaow down`
         return None
     except PermissionError:
         pass
@@ -77,7 +78,13 @@ def start_server(p: Paths, wait: bool = True) -> ServiceStatus:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             # The server's own log keeps every level; only CLI consoles are kept quiet.
-            env={**os.environ, "PREFECT_HOME": str(p.prefect_home), "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "0"},
+            env={
+                **os.environ,
+                "PREFECT_HOME": str(p.prefect_home),
+                "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "0",
+                # events are trimmed by the server itself, after the same period as flow runs
+                "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": str(86400 * retention_days()),
+            },
             start_new_session=True,  # outlives the command that started it, until `iaow down`
         )
         _pid_file(p).write_text(f"{process.pid}\n")
@@ -95,7 +102,11 @@ def start_server(p: Paths, wait: bool = True) -> ServiceStatus:
 
 def stop_server(p: Paths, timeout: float = 20.0) -> bool:
     """Stop the server this data directory started; returns whether one was running."""
-    pid = _read_pid(p)
+    return _stop(p, SERVER_PID_FILE, timeout)
+
+
+def _stop(p: Paths, pid_file: str, timeout: float) -> bool:
+    pid = _read_pid(p, pid_file)
     if pid is None:
         return False
     try:
@@ -111,8 +122,57 @@ def stop_server(p: Paths, timeout: float = 20.0) -> bool:
         time.sleep(0.1)
     else:
         os.killpg(pid, signal.SIGKILL)
-    _pid_file(p).unlink(missing_ok=True)
+    _pid_file(p, pid_file).unlink(missing_ok=True)
     return True
+
+
+# ------------------------------------------------------------------ worker and landing watcher
+
+# name -> the `iaow` sub-command that runs it in the foreground
+BACKGROUND_SERVICES = {"worker": "worker", "watcher": "watch"}
+READY_TIMEOUT_S = 120
+
+
+def background_pid(p: Paths, name: str) -> int | None:
+    return _read_pid(p, f"{name}.pid")
+
+
+def start_background(p: Paths, name: str) -> tuple[int, bool]:
+    """Start a service unless its recorded process is alive: (pid, started now)."""
+    pid = background_pid(p, name)
+    if pid is not None:
+        return pid, False
+    for folder in (p.run, p.logs):
+        folder.mkdir(parents=True, exist_ok=True)
+    if name == "worker":
+        (p.run / "worker.ready").unlink(missing_ok=True)
+    log = open(p.logs / f"{name}.log", "ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", BACKGROUND_SERVICES[name]],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "IAOW_HOME": str(p.home)},
+        start_new_session=True,
+    )
+    _pid_file(p, f"{name}.pid").write_text(f"{process.pid}\n")
+    return process.pid, True
+
+
+def wait_until_worker_ready(p: Paths, timeout: float = READY_TIMEOUT_S) -> bool:
+    """The worker is ready once its deployments and triggers are on the server."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (p.run / "worker.ready").exists():
+            return True
+        if background_pid(p, "worker") is None:
+            return False
+        time.sleep(0.2)
+    return False
+
+
+def stop_background(p: Paths, name: str, timeout: float = 30.0) -> bool:
+    return _stop(p, f"{name}.pid", timeout)
 
 
 def _host_port() -> tuple[str, int]:

@@ -1,0 +1,35 @@
+"""Weekly maintenance: prune the Prefect history past its retention period.
+
+Flow runs (with their task runs, logs and artifacts) older than the retention period are deleted
+through the API; the server trims its own events past PREFECT_SERVER_EVENTS_RETENTION_PERIOD,
+which `iaow up` sets to the same period. Nothing of the platform's own data (archive,
+warehouse, quarantine) is touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterStartTime
+from prefect.states import Completed
+
+from flows.maintenance_settings import DEFAULT_RETENTION_DAYS
+
+
+@flow(name="prune-prefect-history", log_prints=False)
+async def prune_prefect_history(retention_days: int = DEFAULT_RETENTION_DAYS):
+    cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=retention_days)
+    deleted = 0
+    async with get_client() as client:
+        while True:
+            old = await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(start_time=FlowRunFilterStartTime(before_=cutoff)), limit=200
+            )
+            if not old:
+                break
+            for run in old:
+                await client.delete_flow_run(run.id)
+                deleted += 1
+    return Completed(message=f"deleted {deleted} flow run(s) started before {cutoff:%Y-%m-%d}", data=deleted)

@@ -1,0 +1,130 @@
+"""The landing watcher: announces each complete return once, as the event `iaow.return.landed`.
+
+A folder return is complete when its sender has written `_READY` into it (last); a workbook when
+`<id>.xlsx` exists under its final name (senders write `<id>.xlsx.part`, then rename). The
+watcher polls `landing/inspections/` (polling works on every file system, including network
+shares where change notifications do not) and keeps a ledger of the content hashes it has
+announced, so the same return is never announced twice, and returns that landed while it was
+down are announced when it starts. A return whose exact content is already published is not
+announced either (the demo's returns, after `make demo`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from flows.archive import content_hash
+from flows.config import Paths
+from flows.contract import READY_MARKER, WORKBOOK_SUFFIX, locate_return
+from flows.warehouse import query
+
+log = logging.getLogger("iaow.watcher")
+POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class LandedReturn:
+    inspection_id: str
+    path: str
+    sha256: str
+    landed_at: str  # ISO 8601, UTC
+
+
+def complete_returns(inspections_dir: Path) -> list[Path]:
+    """Folders with `_READY` and workbooks under their final name, oldest first."""
+    if not inspections_dir.is_dir():
+        return []
+    found = []
+    for entry in inspections_dir.iterdir():
+        if entry.name.startswith((".", "~$")):
+            continue  # hidden files and Excel's lock files
+        if entry.is_dir() and (entry / READY_MARKER).is_file():
+            found.append(entry)
+        elif entry.is_file() and entry.suffix.lower() == WORKBOOK_SUFFIX:
+            found.append(entry)
+    return sorted(found, key=lambda path: (path.stat().st_mtime, path.name))
+
+
+class Ledger:
+    """Content hashes already announced, in `run/landed.json` (rewritten atomically)."""
+
+    def __init__(self, file: Path):
+        self.file = file
+        try:
+            self.entries: dict[str, dict] = json.loads(file.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            self.entries = {}
+
+    def __contains__(self, sha256: str) -> bool:
+        return sha256 in self.entries
+
+    def add(self, landed: LandedReturn) -> None:
+        self.entries[landed.sha256] = asdict(landed)
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.file.with_suffix(".json.part")
+        partial.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
+        os.replace(partial, self.file)
+
+    def latest_by_inspection(self) -> dict[str, LandedReturn]:
+        latest: dict[str, LandedReturn] = {}
+        for entry in sorted(self.entries.values(), key=lambda e: e["landed_at"]):
+            latest[entry["inspection_id"]] = LandedReturn(**entry)
+        return latest
+
+
+def published_hashes(p: Paths) -> set[str]:
+    rows = query(p.private_db, "select return_sha256 from raw.inspections") if p.private_db.exists() else []
+    return {row[0] for row in rows}
+
+
+def newly_landed(p: Paths, ledger: Ledger) -> list[LandedReturn]:
+    """Complete returns whose content has been neither announced nor published."""
+    published = published_hashes(p)
+    landed = []
+    for path in complete_returns(p.landing_inspections):
+        try:
+            sha256, _ = content_hash(locate_return(path))
+        except OSError:
+            continue  # vanished or unreadable mid-scan: seen again at the next poll
+        if sha256 in ledger or sha256 in published:
+            continue
+        now = dt.datetime.now(dt.timezone.utc).isoformat()
+        landed.append(LandedReturn(path.name.removesuffix(WORKBOOK_SUFFIX), str(path), sha256, now))
+    return landed
+
+
+def announce(landed: LandedReturn, home_id: str) -> None:
+    from flows import events
+
+    events.emit(
+        events.RETURN_LANDED,
+        events.inspection_resource(landed.inspection_id, home_id),
+        {"path": landed.path, "return_sha256": landed.sha256, "inspection_id": landed.inspection_id},
+    )
+
+
+def scan_once(p: Paths, ledger: Ledger, emit: Callable[[LandedReturn], None]) -> list[LandedReturn]:
+    """Announce what is new; the ledger records it only after the event is handed over."""
+    landed = newly_landed(p, ledger)
+    for item in landed:
+        emit(item)
+        ledger.add(item)
+        log.info("landed %s (%s)", item.path, item.sha256[:12])
+    return landed
+
+
+def watch(p: Paths, home_id: str, stop: Callable[[], bool], poll_seconds: float = POLL_SECONDS) -> None:
+    ledger = Ledger(p.run / "landed.json")
+    while not stop():
+        try:
+            scan_once(p, ledger, lambda item: announce(item, home_id))
+        except Exception:  # keep watching: one bad scan must not stop the service
+            log.exception("scan of %s failed", p.landing_inspections)
+        time.sleep(poll_seconds)
