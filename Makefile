@@ -51,6 +51,7 @@ docs: setup
 
 bench: setup
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_events.py
 
 # Regenerate the lock after changing a pin in pyproject.toml.
 lock: setup

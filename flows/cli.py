@@ -65,10 +65,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest_return, outcome_of
 
     async def run():
-        return await outcome_of(await ingest_return(str(Path(args.path).resolve()), return_state=True))
+        with home_tags():
+            return await outcome_of(await ingest_return(str(Path(args.path).resolve()), return_state=True))
 
     outcome = asyncio.run(run())
     return report_outcome(outcome)
+
+
+def home_tags():
+    """Tag runs started here as the deployments' runs are: with this data directory's id."""
+    from prefect import tags
+
+    return tags("iaow", f"home-{paths().home_id}")
 
 
 def report_outcome(outcome) -> int:
@@ -92,7 +100,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ensure_server()
     from flows.ingest import process_returns
 
-    outcomes = asyncio.run(process_returns([str(r) for r in returns]))
+    with home_tags():
+        outcomes = asyncio.run(process_returns([str(r) for r in returns]))
     rejected = [o for o in outcomes if o.status == "rejected"]
     _say("")
     _say(f"{'inspection':<28} {'status':<10} outcome scores (%) 1-5")

@@ -1,6 +1,7 @@
 """Weekly maintenance: prune the Prefect history past its retention period.
 
-Flow runs (with their task runs, logs and artifacts) older than the retention period are deleted
+Flow runs of this data directory (tagged `home-<id>`, as its deployments and `iaow` commands tag
+them), with their task runs, logs and artifacts, older than the retention period are deleted
 through the API; the server trims its own events past PREFECT_SERVER_EVENTS_RETENTION_PERIOD,
 which `iaow up` sets to the same period. Nothing of the platform's own data (archive,
 warehouse, quarantine) is touched.
@@ -12,21 +13,26 @@ import datetime as dt
 
 from prefect import flow
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterStartTime
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterStartTime, FlowRunFilterTags
+from prefect.runtime import flow_run
 from prefect.states import Completed
 
+from flows.config import paths
 from flows.maintenance_settings import DEFAULT_RETENTION_DAYS
 
 
 @flow(name="prune-prefect-history", log_prints=False)
 async def prune_prefect_history(retention_days: int = DEFAULT_RETENTION_DAYS):
     cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=retention_days)
+    old_runs = FlowRunFilter(
+        start_time=FlowRunFilterStartTime(before_=cutoff),
+        tags=FlowRunFilterTags(all_=[f"home-{paths().home_id}"]),
+        id=FlowRunFilterId(not_any_=[flow_run.id]),  # never this run itself
+    )
     deleted = 0
     async with get_client() as client:
         while True:
-            old = await client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(start_time=FlowRunFilterStartTime(before_=cutoff)), limit=200
-            )
+            old = await client.read_flow_runs(flow_run_filter=old_runs, limit=200)
             if not old:
                 break
             for run in old:

@@ -83,7 +83,7 @@ def start_server(p: Paths, wait: bool = True) -> ServiceStatus:
                 "PREFECT_HOME": str(p.prefect_home),
                 "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "0",
                 # events are trimmed by the server itself, after the same period as flow runs
-                "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": str(86400 * retention_days()),
+                "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": f"P{retention_days()}D",  # ISO 8601 duration
             },
             start_new_session=True,  # outlives the command that started it, until `iaow down`
         )

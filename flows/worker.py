@@ -39,11 +39,20 @@ async def due_runs(client, deployments: dict[UUID, Flow]) -> list:
     return sorted(runs, key=lambda run: (run.next_scheduled_start_time or run.expected_start_time, run.created))
 
 
+def warm_up() -> None:
+    """Pay the heavy imports now, not in the first return's run."""
+    import dbt.cli.main  # noqa: F401
+    import great_expectations  # noqa: F401
+
+    import flows.validate  # noqa: F401
+
+
 async def serve_in_process(p: Paths, stop: Callable[[], bool], poll_seconds: float = POLL_SECONDS) -> None:
     from prefect.client.orchestration import get_client
 
     from flows.deployments import apply_deployments
 
+    warm_up()
     deployments = await apply_deployments(p)
     log.info("serving %d deployments for %s", len(deployments), p.home)
     (p.run / "worker.ready").write_text(dt.datetime.now(dt.timezone.utc).isoformat())

@@ -112,7 +112,7 @@ def test_a_dropped_return_publishes_itself(served, demo_returns):
     assert run.state.is_completed(), run.state
     assert "published" in run.state.message
     assert "placeholder-area-a-2013" in iaow_status(served).split("published warehouse")[1]
-    assert events_about("iaow.scores.published", "iaow.inspection.placeholder-area-a-2013")
+    wait_for("the published event", lambda: events_about("iaow.scores.published", "iaow.inspection.placeholder-area-a-2013"), 30)
 
 
 def test_the_same_return_is_announced_once_and_a_backlog_is_picked_up_at_start(served, demo_returns):
@@ -182,7 +182,7 @@ def test_twelve_returns_at_once_each_publish_once_and_the_completed_group_report
     run = wait_for("the report run", lambda: next((r for r in flow_runs(f"report-{VIOLENT_OFFENDING}", served) if r.state.is_final()), None))
     assert run.state.is_completed(), run.state
     assert "Provisional" not in report.read_text()
-    assert events_about("iaow.group.completed", f"iaow.group.{VIOLENT_OFFENDING}")
+    wait_for("the group event", lambda: events_about("iaow.group.completed", f"iaow.group.{VIOLENT_OFFENDING}"), 30)
     log = (served.logs / "worker.log").read_text()
     assert "WarehouseBusy" not in log and "Traceback" not in log
 
@@ -204,3 +204,13 @@ def test_every_deployment_is_on_the_server(served, deployment):
             return await client.read_deployment_by_name(f"{deployment}-{served.home_id}")
 
     assert asyncio.run(read()).name.endswith(served.home_id)
+
+
+def test_the_weekly_pruning_deletes_this_directorys_old_runs_only(served):
+    from prefect.deployments import run_deployment
+
+    assert flow_runs("ingest-placeholder-area-a-2013", served)
+    run = run_deployment(f"prune-prefect-history/weekly-{served.home_id}", parameters={"retention_days": 0}, timeout=180)
+    assert run.state.is_completed(), run.state
+    assert run.state.message.startswith("deleted ") and not run.state.message.startswith("deleted 0 ")
+    assert flow_runs("ingest-placeholder-area-a-2013", served) == []
