@@ -121,10 +121,15 @@ def scan_once(p: Paths, ledger: Ledger, emit: Callable[[LandedReturn], None]) ->
 
 
 def watch(p: Paths, home_id: str, stop: Callable[[], bool], poll_seconds: float = POLL_SECONDS) -> None:
+    from flows.services import server_healthy
+
     ledger = Ledger(p.run / "landed.json")
     while not stop():
         try:
-            scan_once(p, ledger, lambda item: announce(item, home_id))
+            # Events are sent in the background and a lost one is not reported back, so nothing
+            # is announced (and marked in the ledger) while the server does not answer.
+            if server_healthy():
+                scan_once(p, ledger, lambda item: announce(item, home_id))
         except Exception:  # keep watching: one bad scan must not stop the service
             log.exception("scan of %s failed", p.landing_inspections)
         time.sleep(poll_seconds)

@@ -85,3 +85,15 @@ def test_rescore_lists_every_changed_score():
     before = [("a", 1, 70), ("a", 2, 80), ("b", 1, 60)]
     after = [("a", 1, 71), ("a", 2, 80), ("b", 1, None), ("c", 1, 50)]
     assert score_changes(before, after) == [("a", 1, 70, 71), ("b", 1, 60, None), ("c", 1, None, 50)]
+
+
+def test_a_stale_pid_file_is_cleared_and_a_live_one_kept(tmp_path):
+    from flows.services import background_pid
+
+    p = _home(tmp_path)
+    p.run.mkdir(parents=True)
+    (p.run / "worker.pid").write_text("999999999\n")  # no such process
+    assert background_pid(p, "worker") is None
+    assert not (p.run / "worker.pid").exists()
+    (p.run / "watcher.pid").write_text(f"{os.getpid()}\n")
+    assert background_pid(p, "watcher") == os.getpid()
