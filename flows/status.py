@@ -44,20 +44,27 @@ def inspection_statuses(p: Paths) -> list[InspectionStatus]:
     published = _published(p)
     rejections = _rejections(p)
     landed = Ledger(p.run / "landed.json").latest_by_inspection()
-    statuses = []
-    for inspection_id in sorted(published.keys() | rejections.keys() | landed.keys()):
-        latest = landed.get(inspection_id)
-        sha, published_at = published.get(inspection_id, (None, None))
-        rejected = {r["return_sha256"]: r for r in rejections.get(inspection_id, [])}
-        if latest is not None and latest.sha256 not in (sha, *rejected):
-            statuses.append(InspectionStatus(inspection_id, "landed", latest.landed_at[:19].replace("T", " ")))
-        elif latest is not None and latest.sha256 in rejected or sha is None:
-            newest = rejected[latest.sha256] if latest is not None and latest.sha256 in rejected else max(
-                rejections[inspection_id], key=lambda r: r["received_at"])
-            note = f" (scores of an earlier return stay published since {published_at})" if published_at else ""
-            statuses.append(InspectionStatus(
-                inspection_id, "rejected", newest["received_at"][:19].replace("T", " "),
-                f"{newest['problems']} problem(s), first {newest['first_problem']}{note}"))
-        else:
-            statuses.append(InspectionStatus(inspection_id, "published", published_at))
-    return statuses
+    return [
+        _status_of(inspection_id, landed.get(inspection_id), published.get(inspection_id), rejections.get(inspection_id, []))
+        for inspection_id in sorted(published.keys() | rejections.keys() | landed.keys())
+    ]
+
+
+def _status_of(inspection_id: str, latest, published: tuple[str, str] | None, rejections: list[dict]) -> InspectionStatus:
+    """The state of the inspection's latest return: the one the watcher saw last, else the newest known."""
+    rejected = {r["return_sha256"]: r for r in rejections}
+    published_sha, published_at = published or (None, None)
+    if latest is not None and latest.sha256 not in rejected and latest.sha256 != published_sha:
+        return InspectionStatus(inspection_id, "landed", latest.landed_at[:19].replace("T", " "))
+    latest_rejection = rejected.get(latest.sha256) if latest is not None else None
+    if latest_rejection is None and published_sha is None:
+        latest_rejection = max(rejections, key=lambda r: r["received_at"])
+    if latest_rejection is None:
+        return InspectionStatus(inspection_id, "published", published_at)
+    note = f" (scores of an earlier return stay published since {published_at})" if published_at else ""
+    return InspectionStatus(
+        inspection_id,
+        "rejected",
+        latest_rejection["received_at"][:19].replace("T", " "),
+        f"{latest_rejection['problems']} problem(s), first {latest_rejection['first_problem']}{note}",
+    )
