@@ -139,21 +139,40 @@ def _check_members(present: set[str], allowed: list[str], required: list[str], w
             findings.append(Finding(source=label(member), rule_id=f"return.{what}s.required", rule=f"required {what} is missing"))
 
 
+UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+ENCODING_RULE = "the file must be encoded as UTF-8 (with or without a byte-order mark) or Windows-1252"
+
+
 def _decode(data: bytes, source: str, findings: list[Finding]) -> str | None:
+    """UTF-8 (Excel's "CSV UTF-8" writes a byte-order mark), else Windows-1252 (Excel's plain
+    "CSV" on Windows in the UK); anything else is refused rather than guessed.
+
+    A file in another single-byte encoding whose bytes all happen to be valid Windows-1252 cannot
+    be told apart from it: senders are asked for UTF-8 or Windows-1252 only.
+    """
     try:
-        return data.decode("utf-8-sig")  # a byte-order mark, as Excel writes, is fine
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        findings.append(
-            Finding(
-                source=source,
-                rows=(line,),
-                rule_id="file.encoding.utf8",
-                rule="the file must be encoded as UTF-8",
-                detail=f"byte 0x{data[error.start]:02x} is not valid UTF-8",
-            )
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        first_bad = utf8_error.start
+    if data.startswith(UTF16_32_BOMS) or b"\x00" in data:
+        detail = "it looks like UTF-16 or UTF-32 (save it as CSV UTF-8)"
+        first_bad = data.index(b"\x00") if b"\x00" in data else 0
+    else:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as cp1252_error:
+            first_bad = cp1252_error.start
+            detail = f"byte 0x{data[first_bad]:02x} is neither UTF-8 nor Windows-1252"
+    findings.append(
+        Finding(
+            source=source,
+            rows=(data[:first_bad].count(b"\n") + 1,),
+            rule_id="file.encoding.supported",
+            rule=ENCODING_RULE,
+            detail=detail,
         )
-        return None
+    )
+    return None
 
 
 def _read_csv(file: Path, findings: list[Finding]) -> pd.DataFrame | None:

@@ -160,3 +160,18 @@ def workbook_from_folder(folder: Path, target: Path) -> Path:
             sheet.append([int(v) if v.isdigit() else v for v in record])
     book.save(target)
     return target
+
+
+def case_refs(folder: Path, count: int) -> list[str]:
+    """The first `count` case references of a return's cases.csv."""
+    return [line.split(",")[0] for line in (folder / "cases.csv").read_text(encoding="utf-8").splitlines()[1 : count + 1]]
+
+
+def rename_case_refs(folder: Path, names: dict[str, str], encoding: str = "utf-8") -> Path:
+    """Rename case references in cases.csv and answers.csv, writing both in `encoding`."""
+    for file in ("cases.csv", "answers.csv"):
+        text = (folder / file).read_text(encoding="utf-8")
+        for old, new in names.items():
+            text = text.replace(f"{old},", f"{new},")
+        (folder / file).write_bytes(text.encode(encoding))
+    return folder

@@ -3,6 +3,8 @@ scores, analysts reading the published file are never disturbed, writers queue."
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 
 from flows.config import paths
@@ -66,6 +68,28 @@ def test_a_workbook_return_publishes_the_same_scores_as_its_folder_twin(demo_hom
         assert scores("hampshire-2013") == before  # ... with exactly the same scores
     finally:
         assert ingest(folder).status == "published"  # the folder is the demo's current return again
+
+
+def test_a_windows_1252_return_publishes_the_same_scores_as_its_utf8_twin(demo_home, tmp_path):
+    from tests.return_edits import case_refs, rename_case_refs
+
+    original = paths().landing_inspections / "hampshire-2013"
+    first, second = case_refs(original, 2)
+    names = {first: "SYN-HAM-Ó Súilleabháin", second: "SYN-HAM-Désirée £5"}
+    twins = {}
+    for encoding in ("utf-8", "cp1252"):
+        twins[encoding] = rename_case_refs(shutil.copytree(original, tmp_path / encoding / "hampshire-2013"), names, encoding)
+    assert (twins["utf-8"] / "cases.csv").read_bytes() != (twins["cp1252"] / "cases.csv").read_bytes()
+    before = scores("hampshire-2013")
+    try:
+        assert ingest(twins["utf-8"]).status == "published"
+        utf8 = scores("hampshire-2013")
+        assert ingest(twins["cp1252"]).status == "published"
+        assert scores("hampshire-2013") == utf8 == before  # names are pseudonymised; scores do not move
+        for db in (paths().published_db, paths().private_db):
+            assert "Súilleabháin".encode() not in db.read_bytes() and "Súilleabháin".encode("cp1252") not in db.read_bytes()
+    finally:
+        assert ingest(original).status == "published"
 
 
 def test_two_writers_at_once_both_publish(corrected_return):

@@ -9,7 +9,7 @@ import pytest
 from flows.contract import UsageError, locate_return, read_return
 from flows.demo import DEMO_INSPECTIONS, write_return
 from flows.findings import ReturnRejected
-from tests.return_edits import workbook_from_folder
+from tests.return_edits import case_refs, rename_case_refs, workbook_from_folder
 
 HAMPSHIRE = next(i for i in DEMO_INSPECTIONS if i.inspection_id == "hampshire-2013")
 
@@ -42,13 +42,41 @@ def test_byte_order_mark_is_accepted(hampshire):
     assert list(parsed.tables["cases"].frame.columns)[0] == "case_ref"
 
 
-def test_text_that_is_not_utf8_is_rejected_naming_the_line(hampshire):
+def _with_names(folder: Path, encoding: str) -> Path:
+    """Case references that need more than ASCII (as Windows-1252 can write them)."""
+    first, second = case_refs(folder, 2)
+    return rename_case_refs(folder, {first: "SYN-HAM-Ó Súilleabháin", second: "SYN-HAM-Désirée £5"}, encoding)
+
+
+def test_windows_1252_reads_the_same_as_utf8(hampshire, tmp_path):
+    utf8 = read_return(locate_return(_with_names(hampshire, "utf-8")))
+    windows = shutil.copytree(hampshire, tmp_path / "windows" / "hampshire-2013")
+    for name in ("cases.csv", "answers.csv"):
+        (windows / name).write_bytes((hampshire / name).read_text(encoding="utf-8").encode("cp1252"))
+    assert (windows / "cases.csv").read_bytes() != (hampshire / "cases.csv").read_bytes()
+    cp1252 = read_return(locate_return(windows))
+    for table in utf8.tables:
+        assert cp1252.tables[table].frame.equals(utf8.tables[table].frame), table
+    assert "SYN-HAM-Ó Súilleabháin" in set(cp1252.tables["cases"].frame["case_ref"])
+
+
+def test_utf8_names_outside_windows_1252_are_read(hampshire):
+    (third,) = case_refs(hampshire, 1)
+    rename_case_refs(hampshire, {third: "SYN-HAM-Wiśniewski"}, "utf-8")
+    assert "SYN-HAM-Wiśniewski" in set(read_return(locate_return(hampshire)).tables["cases"].frame["case_ref"])
+
+
+def test_other_encodings_are_rejected_naming_the_line(hampshire):
     path = hampshire / "cases.csv"
     lines = path.read_bytes().split(b"\n")
-    lines[4] = lines[4] + b"\xe9"  # latin-1 e-acute
+    lines[4] = lines[4] + b"\x81"  # undefined in Windows-1252 and not UTF-8
     path.write_bytes(b"\n".join(lines))
-    finding = rejected_rule_ids(hampshire)["file.encoding.utf8"]
+    finding = rejected_rule_ids(hampshire)["file.encoding.supported"]
     assert finding.rows == (5,) and finding.source == "cases.csv"
+    assert "UTF-8" in finding.rule and "Windows-1252" in finding.rule
+
+    path.write_bytes(path.read_bytes().replace(b"\x81", b"").decode("utf-8").encode("utf-16"))
+    assert "UTF-16" in rejected_rule_ids(hampshire)["file.encoding.supported"].detail
 
 
 def test_ragged_rows_are_named(hampshire):
