@@ -75,24 +75,17 @@ def conflicts_with_programme(
                 rule=f"position {position_in_group} of group {group_id} is already held by {taken[0]}",
             )
         )
-    themes = sorted({p.group_theme for p in others} - {group_theme})
-    if themes:
-        findings.append(
-            Finding(
-                source=source,
-                key="group_theme",
-                rule_id="programme.group_theme",
-                rule=f"group {group_id} already has the theme '{themes[0]}'; every inspection of a group shares it",
+    # what every inspection of a group shares: (key in inspection.yaml, this return's value, rule id, wording)
+    shared = (
+        ("group_theme", group_theme, "programme.group_theme",
+         "group {group} already has the theme '{value}'; every inspection of a group shares it"),
+        ("methodology", methodology, "programme.group_methodology",
+         "group {group} is scored under '{value}'; every inspection of a group uses one methodology"),
+    )
+    for key, value, rule_id, wording in shared:
+        theirs = sorted({getattr(p, key) for p in others} - {value})
+        if theirs:
+            findings.append(
+                Finding(source=source, key=key, rule_id=rule_id, rule=wording.format(group=group_id, value=theirs[0]))
             )
-        )
-    methodologies = sorted({p.methodology for p in others} - {methodology})
-    if methodologies:
-        findings.append(
-            Finding(
-                source=source,
-                key="methodology",
-                rule_id="programme.group_methodology",
-                rule=f"group {group_id} is scored under '{methodologies[0]}'; every inspection of a group uses one methodology",
-            )
-        )
     return findings
