@@ -9,8 +9,5 @@ select
     n_not_applicable,
     n_relevant,
     n_sufficient,
-    case when n_relevant > 0 then n_sufficient::double / n_relevant end as score,
-    {{ round_half_up_pct('n_sufficient', 'n_relevant') }} as score_pct,
-    {{ wilson_bound('n_sufficient', 'n_relevant', 'low') }} as ci_low,
-    {{ wilson_bound('n_sufficient', 'n_relevant', 'high') }} as ci_high
+    {{ proportion_columns('n_sufficient', 'n_relevant') }}
 from {{ ref('int_question_counts') }}
