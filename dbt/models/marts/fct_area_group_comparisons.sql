@@ -10,14 +10,8 @@
 with
 
 inspections as (
-    select
-        methodologies.inspection_id,
-        methodologies.group_id,
-        methodologies.methodology_id,
-        methodologies.score_rule,
-        staged.area
-    from {{ ref('int_inspection_methodologies') }} as methodologies
-    inner join {{ ref('stg_inspection__inspections') }} as staged on staged.inspection_id = methodologies.inspection_id
+    select inspection_id, group_id, methodology_id, score_rule, area
+    from {{ ref('int_inspection_methodologies') }}
 ),
 
 group_sizes as (

@@ -5,16 +5,8 @@
 with
 
 inspections as (
-    select
-        methodologies.inspection_id,
-        methodologies.group_id,
-        methodologies.methodology_id,
-        methodologies.score_rule,
-        methodologies.rating_scale,
-        staged.group_theme,
-        staged.fieldwork_start
-    from {{ ref('int_inspection_methodologies') }} as methodologies
-    inner join {{ ref('stg_inspection__inspections') }} as staged on staged.inspection_id = methodologies.inspection_id
+    select inspection_id, group_id, methodology_id, score_rule, rating_scale, group_theme, fieldwork_start
+    from {{ ref('int_inspection_methodologies') }}
 ),
 
 groups as (

@@ -9,14 +9,8 @@
 with
 
 inspections as (
-    select
-        methodologies.inspection_id,
-        methodologies.methodology_id,
-        methodologies.score_rule,
-        methodologies.rating_scale,
-        staged.publication_id
-    from {{ ref('int_inspection_methodologies') }} as methodologies
-    inner join {{ ref('stg_inspection__inspections') }} as staged on staged.inspection_id = methodologies.inspection_id
+    select inspection_id, methodology_id, score_rule, rating_scale, publication_id
+    from {{ ref('int_inspection_methodologies') }}
 ),
 
 publications as (
