@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from flows.archive import content_hash
+from flows.archive import content_hash, return_files
 from flows.config import Paths
 from flows.contract import READY_MARKER, WORKBOOK_SUFFIX, locate_return
 from flows.warehouse import query
@@ -84,20 +84,41 @@ def published_hashes(p: Paths) -> set[str]:
     return {row[0] for row in rows}
 
 
-def newly_landed(p: Paths, ledger: Ledger) -> list[LandedReturn]:
+class ContentHashes:
+    """Content hashes of returns, recomputed only when a file's size or modification time changes:
+    the watcher looks every second, and reading every waiting return each time is wasted work."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple, str] = {}
+
+    def of(self, path: Path) -> str:
+        source = locate_return(path)
+        signature = (str(path), *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in return_files(source)))
+        if signature not in self._known:
+            self._known[signature] = content_hash(source)[0]
+        return self._known[signature]
+
+
+def newly_landed(p: Paths, ledger: Ledger, hashes: ContentHashes | None = None) -> list[LandedReturn]:
     """Complete returns whose content has been neither announced nor published."""
-    published = published_hashes(p)
-    landed = []
+    hashes = hashes or ContentHashes()
+    candidates = []
     for path in complete_returns(p.landing_inspections):
         try:
-            sha256, _ = content_hash(locate_return(path))
+            sha256 = hashes.of(path)
         except OSError:
             continue  # vanished or unreadable mid-scan: seen again at the next poll
-        if sha256 in ledger or sha256 in published:
-            continue
-        now = dt.datetime.now(dt.timezone.utc).isoformat()
-        landed.append(LandedReturn(path.name.removesuffix(WORKBOOK_SUFFIX), str(path), sha256, now))
-    return landed
+        if sha256 not in ledger:
+            candidates.append((path, sha256))
+    if not candidates:
+        return []  # the usual case: no need to open the warehouse
+    published = published_hashes(p)
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    return [
+        LandedReturn(path.name.removesuffix(WORKBOOK_SUFFIX), str(path), sha256, now)
+        for path, sha256 in candidates
+        if sha256 not in published
+    ]
 
 
 def announce(landed: LandedReturn, home_id: str) -> None:
@@ -110,9 +131,11 @@ def announce(landed: LandedReturn, home_id: str) -> None:
     )
 
 
-def scan_once(p: Paths, ledger: Ledger, emit: Callable[[LandedReturn], None]) -> list[LandedReturn]:
+def scan_once(
+    p: Paths, ledger: Ledger, emit: Callable[[LandedReturn], None], hashes: ContentHashes | None = None
+) -> list[LandedReturn]:
     """Announce what is new; the ledger records it only after the event is handed over."""
-    landed = newly_landed(p, ledger)
+    landed = newly_landed(p, ledger, hashes)
     for item in landed:
         emit(item)
         ledger.add(item)
@@ -124,12 +147,13 @@ def watch(p: Paths, home_id: str, stop: Callable[[], bool], poll_seconds: float 
     from flows.services import server_healthy
 
     ledger = Ledger(p.run / "landed.json")
+    hashes = ContentHashes()
     while not stop():
         try:
             # Events are sent in the background and a lost one is not reported back, so nothing
             # is announced (and marked in the ledger) while the server does not answer.
             if server_healthy():
-                scan_once(p, ledger, lambda item: announce(item, home_id))
+                scan_once(p, ledger, lambda item: announce(item, home_id), hashes)
         except Exception:  # keep watching: one bad scan must not stop the service
             log.exception("scan of %s failed", p.landing_inspections)
         time.sleep(poll_seconds)
