@@ -15,6 +15,7 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
 DEFAULT_PREFECT_HOST = "127.0.0.1"
 DEFAULT_PREFECT_PORT = 4200
+DEFAULT_RETENTION_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,11 @@ class Paths:
 
 def paths() -> Paths:
     return Paths(Path(os.environ.get("IAOW_HOME", REPO_ROOT)).resolve())
+
+
+def retention_days() -> int:
+    """How long Prefect's history (flow runs, logs, artifacts, events) is kept: IAOW_RETENTION_DAYS."""
+    return int(os.environ.get("IAOW_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
 
 
 def prefect_api_url() -> str:

@@ -22,7 +22,7 @@ from prefect import Flow
 from prefect.events import DeploymentEventTrigger
 
 from flows import events
-from flows.config import Paths
+from flows.config import Paths, retention_days
 
 DEFAULT_RESCORE_CRON = "30 2 * * *"
 DEFAULT_MAINTENANCE_CRON = "0 4 * * 0"
@@ -42,7 +42,6 @@ class DeploymentSpec:
 def specs(p: Paths) -> list[DeploymentSpec]:
     from flows.ingest import ingest_return
     from flows.maintenance import prune_prefect_history
-    from flows.maintenance_settings import retention_days
     from flows.programme import group_report, rescore_programme
 
     home = p.home_id

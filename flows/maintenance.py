@@ -17,8 +17,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowR
 from prefect.runtime import flow_run
 from prefect.states import Completed
 
-from flows.config import paths
-from flows.maintenance_settings import DEFAULT_RETENTION_DAYS
+from flows.config import DEFAULT_RETENTION_DAYS, paths
 
 
 @flow(name="prune-prefect-history", log_prints=False)

@@ -16,8 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.config import Paths, prefect_api_url, prefect_ui_url
-from flows.maintenance_settings import retention_days
+from flows.config import Paths, prefect_api_url, prefect_ui_url, retention_days
 
 SERVER_PID_FILE = "prefect-server.pid"
 START_TIMEOUT_S = 120
