@@ -108,7 +108,8 @@ def test_a_dropped_return_publishes_itself(served, demo_returns):
     sha256 = sha_of(folder)
     wait_for("the return's publication", lambda: is_published(served, sha256))
 
-    (run,) = flow_runs("ingest-placeholder-area-a-2013", served)
+    # the file is published before the run ends (its event and artifact come after)
+    (run,) = wait_for("the run's final state", lambda: [r for r in flow_runs("ingest-placeholder-area-a-2013", served) if r.state.is_final()])
     assert run.state.is_completed(), run.state
     assert "published" in run.state.message
     assert "placeholder-area-a-2013" in iaow_status(served).split("published warehouse")[1]
