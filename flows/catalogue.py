@@ -30,6 +30,37 @@ class MeasureRange:
     unit: str
     min_value: float
     max_value: float
+    additive: bool = False  # parts (districts) add up to the whole (county)
+    share_set: str | None = None  # percentages that must sum to 100 with the rest of their set
+
+
+@dataclass(frozen=True)
+class ShareSet:
+    share_set: str
+    tolerance_points: float
+    unknown_remainder: bool  # may sum to less than 100 (the rest is "not recorded")
+
+
+@dataclass(frozen=True)
+class Geography:
+    geography: str
+    geography_type: str  # national | probation_area | county | unitary_authority | district
+    part_of: str | None
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    question_id: str
+    answer_type: str  # single | multi
+    answer_options: tuple[str, ...]  # includes BLANK_OPTION
+
+    @property
+    def answerable_options(self) -> tuple[str, ...]:
+        """What a sender may write in a cell: every option but `blank`, which an empty cell stands for."""
+        return tuple(option for option in self.answer_options if option != BLANK_OPTION)
+
+
+BLANK_OPTION = "blank"
 
 
 @dataclass(frozen=True)
@@ -49,6 +80,10 @@ class Catalogue:
     answers: tuple[str, ...]
     measures: dict[str, MeasureRange]
     victim_questions: tuple[VictimQuestion, ...]
+    share_sets: dict[str, ShareSet]
+    geographies: dict[str, Geography]
+    survey_questions: tuple[SurveyQuestion, ...]
+    probation_areas: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -71,12 +106,30 @@ def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> Catalogue:
         for row in read_seed("methodology/methodologies.csv", seeds_dir)
     }
     measures = {
-        row["measure"]: MeasureRange(row["unit"], float(row["min_value"]), float(row["max_value"]))
+        row["measure"]: MeasureRange(
+            row["unit"],
+            float(row["min_value"]),
+            float(row["max_value"]),
+            additive=row["additive"] == "true",
+            share_set=row["share_set"] or None,
+        )
         for row in read_seed("code_lists/context_measures.csv", seeds_dir)
     }
     victim_questions = tuple(
         VictimQuestion(row["question_id"], tuple(row["answer_options"].split("|")))
         for row in read_seed("code_lists/victim_questions.csv", seeds_dir)
+    )
+    share_sets = {
+        row["share_set"]: ShareSet(row["share_set"], float(row["tolerance_points"]), row["unknown_remainder"] == "true")
+        for row in read_seed("code_lists/context_share_sets.csv", seeds_dir)
+    }
+    geographies = {
+        row["geography"]: Geography(row["geography"], row["geography_type"], row["part_of"] or None)
+        for row in read_seed("code_lists/geographies.csv", seeds_dir)
+    }
+    survey_questions = tuple(
+        SurveyQuestion(row["question_id"], row["answer_type"], tuple(row["answer_options"].split("|")))
+        for row in read_seed("code_lists/survey_questions.csv", seeds_dir)
     )
     return Catalogue(
         methodologies=methodologies,
@@ -88,4 +141,8 @@ def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> Catalogue:
         answers=codes("code_lists/answer_values.csv", "answer"),
         measures=measures,
         victim_questions=victim_questions,
+        share_sets=share_sets,
+        geographies=geographies,
+        survey_questions=survey_questions,
+        probation_areas=codes("code_lists/probation_areas.csv", "area"),
     )
