@@ -102,7 +102,7 @@ def read_return(source: ReturnSource) -> ParsedReturn:
 
 def _read_folder(source: ReturnSource, findings: list[Finding]):
     present = {p.name: p for p in source.files if not p.name.startswith(".")}
-    _check_members(
+    check_members(
         set(present) - {READY_MARKER},
         allowed=[INSPECTION_FILE] + [f"{t}.csv" for t in TABLES],
         required=[INSPECTION_FILE] + [f"{t}.csv" for t in REQUIRED_TABLES],
@@ -113,18 +113,18 @@ def _read_folder(source: ReturnSource, findings: list[Finding]):
 
     inspection = None
     if INSPECTION_FILE in present:
-        inspection = _read_inspection_yaml(present[INSPECTION_FILE], findings)
+        inspection = read_key_value_yaml(present[INSPECTION_FILE], "inspection", findings)
     tables = {}
     for table in TABLES:
         file = present.get(f"{table}.csv")
         if file is not None:
-            frame = _read_csv(file, findings)
+            frame = read_csv_table(file, findings)
             if frame is not None:
                 tables[table] = Table(table, file.name, frame)
     return inspection, tables
 
 
-def _check_members(present: set[str], allowed: list[str], required: list[str], what: str, label, findings: list[Finding]) -> None:
+def check_members(present: set[str], allowed: list[str], required: list[str], what: str, label, findings: list[Finding]) -> None:
     """A return holds its contract's files (or a workbook its sheets): all required, nothing else."""
     for member in sorted(present - set(allowed)):
         findings.append(
@@ -175,7 +175,7 @@ def _decode(data: bytes, source: str, findings: list[Finding]) -> str | None:
     return None
 
 
-def _read_csv(file: Path, findings: list[Finding]) -> pd.DataFrame | None:
+def read_csv_table(file: Path, findings: list[Finding]) -> pd.DataFrame | None:
     text = _decode(file.read_bytes(), file.name, findings)
     if text is None:
         return None
@@ -231,7 +231,8 @@ def _frame_from_records(records: list[list[str]], source: str, findings: list[Fi
     return pd.DataFrame(body, columns=header, index=pd.Index(index), dtype=object)
 
 
-def _read_inspection_yaml(file: Path, findings: list[Finding]) -> Table | None:
+def read_key_value_yaml(file: Path, table: str, findings: list[Finding]) -> Table | None:
+    """A YAML mapping (inspection.yaml, survey.yaml) as a one-row table of text."""
     text = _decode(file.read_bytes(), file.name, findings)
     if text is None:
         return None
@@ -248,23 +249,23 @@ def _read_inspection_yaml(file: Path, findings: list[Finding]) -> Table | None:
             )
         )
         return None
-    return _inspection_table(document, file.name, findings)
+    return _key_value_table(document, table, file.name, findings)
 
 
-def _inspection_table(document: object, source: str, findings: list[Finding]) -> Table | None:
+def _key_value_table(document: object, table: str, source: str, findings: list[Finding]) -> Table | None:
     if not isinstance(document, dict) or not document:
         findings.append(
             Finding(
                 source=source,
-                rule_id="inspection.mapping",
-                rule="the file must be a mapping of keys to values (inspection_id: ..., area: ..., ...)",
+                rule_id=f"{table}.mapping",
+                rule=f"the file must be a mapping of keys to values ({table}_id: ..., ...)",
             )
         )
         return None
     values = {str(key).strip(): _as_text(value) for key, value in document.items()}
     # Row number 1 stands for "the file" in key/value sources; findings there name the key.
     frame = pd.DataFrame([values], index=pd.Index([1]), dtype=object)
-    return Table("inspection", source, frame)
+    return Table(table, source, frame)
 
 
 def _as_text(value: object) -> str | None:
@@ -299,7 +300,7 @@ def _read_workbook(source: ReturnSource, findings: list[Finding]):
         return None, {}
     try:
         sheets = {ws.title.strip(): ws for ws in workbook.worksheets}
-        _check_members(
+        check_members(
             set(sheets),
             allowed=["inspection", *TABLES],
             required=["inspection", *REQUIRED_TABLES],
@@ -347,4 +348,4 @@ def _inspection_from_sheet(sheet, source: str, findings: list[Finding]) -> Table
         if key.lower() == "key":
             continue  # an optional header row
         document[key] = row[1] if len(row) > 1 else None
-    return _inspection_table(document, source, findings)
+    return _key_value_table(document, "inspection", source, findings)

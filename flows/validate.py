@@ -12,10 +12,11 @@ from functools import lru_cache
 
 import pandas as pd
 
-from expectations import answers, cases, context, cross_file, inspection, victim_questionnaire
+from expectations import answers, cases, context, cross_file, inspection, survey, victim_questionnaire
 from flows.catalogue import Catalogue, Methodology
 from flows.contract import ParsedReturn, Table
 from flows.findings import Finding
+from flows.survey_delivery import ParsedSurvey
 
 
 @dataclass
@@ -158,8 +159,36 @@ def validate_return(parsed: ParsedReturn, catalogue: Catalogue) -> ValidationRes
         table = parsed.tables["context"]
         values = table.frame["value"] if "value" in table.frame.columns else pd.Series(None, index=table.frame.index)
         table.frame[context.NUMERIC_VALUE] = pd.to_numeric(values, errors="coerce")
-        run(table, context.build_suite(catalogue))
+        if run(table, context.build_suite(catalogue)):
+            # Only meaningful once every value is a number in range.
+            findings.extend(context.parts_add_up(table.frame, catalogue, table.source))
+            findings.extend(context.shares_sum_to_100(table.frame, catalogue, table.source))
         table.frame = table.frame.drop(columns=[context.NUMERIC_VALUE])
+    return ValidationResult(findings, outcomes)
+
+
+def validate_delivery(parsed: ParsedSurvey, catalogue: Catalogue, known_areas: list[str]) -> ValidationResult:
+    """survey.yaml, responses.csv, and every option ticked in a multi-select question."""
+    findings: list[Finding] = []
+    outcomes: list[SuiteOutcome] = []
+
+    def run(table: Table, suite_, key_value: bool = False) -> None:
+        found, outcome = run_suite(table, suite_, key_value)
+        findings.extend(found)
+        outcomes.append(outcome)
+
+    header = parsed.survey
+    if "synthetic" not in header.frame.columns:
+        header.frame["synthetic"] = None  # optional key: absent means not synthetic
+    run(header, survey.header_suite(parsed.source.name), key_value=True)
+    responses = parsed.responses
+    run(responses, survey.responses_suite(catalogue, known_areas))
+    for question in catalogue.survey_questions:
+        if question.answer_type != "multi" or question.question_id not in responses.frame.columns:
+            continue
+        ticked = Table(f"responses_{question.question_id}", responses.source, survey.ticked_frame(responses.frame, question))
+        run(ticked, survey.ticked_suite(question))
+        findings.extend(survey.repeated_options(responses.frame, question, responses.source))
     return ValidationResult(findings, outcomes)
 
 
