@@ -55,18 +55,20 @@ def ensure_server() -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.contract import UsageError, locate_return
+    from flows.survey_delivery import is_survey_delivery, locate_delivery
 
+    path = Path(args.path)
     try:
-        locate_return(Path(args.path))
+        locate_delivery(path) if is_survey_delivery(path) else locate_return(path)
     except UsageError as error:
         _say(f"iaow ingest: {error}", err=True)
         return EXIT_USAGE
     ensure_server()
-    from flows.ingest import ingest_return, outcome_of
+    from flows.ingest import ingest_any, outcome_of
 
     async def run():
         with home_tags():
-            return await outcome_of(await ingest_return(str(Path(args.path).resolve()), return_state=True))
+            return await outcome_of(await ingest_any(str(path.resolve())))
 
     outcome = asyncio.run(run())
     return report_outcome(outcome)
@@ -89,23 +91,29 @@ def report_outcome(outcome) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from flows.demo import write_demo_programme
+    from flows.demo import write_demo_programme, write_demo_surveys
 
     started = time.perf_counter()
     p = paths()
     returns = write_demo_programme(p.landing)
+    # After the inspections: a delivery may only name areas the platform knows.
+    deliveries = write_demo_surveys(p.landing)
     _say(f"Wrote {len(returns)} synthetic demo returns under {p.landing_inspections}")
+    _say(f"Wrote {len(deliveries)} synthetic offender survey deliveries under {p.landing_surveys}")
     if args.no_ingest:
         return EXIT_OK
     ensure_server()
     from flows.ingest import process_returns
 
     with home_tags():
-        outcomes = asyncio.run(process_returns([str(r) for r in returns]))
+        outcomes = asyncio.run(process_returns([str(r) for r in [*returns, *deliveries]]))
     rejected = [o for o in outcomes if o.status == "rejected"]
     _say("")
     _say(f"{'inspection':<28} {'status':<10} outcome scores (%) 1-5")
     for outcome in outcomes:
+        if outcome.published_what is not None:
+            _say(f"{outcome.return_name:<28} {outcome.status:<10} {outcome.published_what}")
+            continue
         scores = " ".join(f"{pct if pct is not None else '-':>3}" for _, _, pct in outcome.scores)
         _say(f"{outcome.return_name:<28} {outcome.status:<10} {scores}")
     for outcome in rejected:
@@ -238,8 +246,14 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="iaow", description="IAOW inspection data platform")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="validate and publish one return (a folder or .xlsx); waits for the result")
-    ingest.add_argument("path", help="return folder landing/inspections/<inspection_id>/ or <inspection_id>.xlsx")
+    ingest = commands.add_parser(
+        "ingest", help="validate and publish one inspection return or offender survey delivery; waits for the result"
+    )
+    ingest.add_argument(
+        "path",
+        help="return folder landing/inspections/<inspection_id>/, workbook <inspection_id>.xlsx, "
+        "or survey delivery folder landing/surveys/<survey_id>/",
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     demo = commands.add_parser("demo", help="write the synthetic demo programme into landing/ and publish it")

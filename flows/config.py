@@ -41,6 +41,15 @@ class Paths:
         return self.landing / "inspections"
 
     @property
+    def landing_surveys(self) -> Path:
+        return self.landing / "surveys"
+
+    @property
+    def disclosure(self) -> Path:
+        """Disclosure logs, one per publication (the research team's, not the analysts')."""
+        return self.home / "disclosure"
+
+    @property
     def archive(self) -> Path:
         return self.home / "archive"
 
@@ -120,6 +129,26 @@ def paths() -> Paths:
 def retention_days() -> int:
     """How long Prefect's history (flow runs, logs, artifacts, events) is kept: IAOW_RETENTION_DAYS."""
     return int(os.environ.get("IAOW_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+DEFAULT_DISCLOSURE_THRESHOLD = 10
+
+
+class ConfigurationError(ValueError):
+    """An environment setting the platform cannot work with."""
+
+
+def disclosure_threshold() -> int:
+    """Smallest count of people published (IAOW_DISCLOSURE_THRESHOLD, default 10); see
+    int_disclosure_controlled_cells. Below 2 it would allow counts of one person."""
+    text = os.environ.get("IAOW_DISCLOSURE_THRESHOLD", str(DEFAULT_DISCLOSURE_THRESHOLD))
+    try:
+        threshold = int(text)
+    except ValueError:
+        threshold = 0
+    if threshold < 2:
+        raise ConfigurationError(f"IAOW_DISCLOSURE_THRESHOLD must be a whole number of at least 2, not {text!r}")
+    return threshold
 
 
 def prefect_api_url() -> str:

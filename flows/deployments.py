@@ -7,6 +7,7 @@ Each is visible and runnable in the Prefect UI. Names carry the data directory's
 | deployment                  | flow                  | runs on                                   |
 |-----------------------------|-----------------------|-------------------------------------------|
 | ingest-return/on-landed-ID  | ingest-return         | iaow.return.landed (the landing watcher)  |
+| ingest-survey/on-survey-landed-ID | ingest-survey   | iaow.survey.landed (the landing watcher)  |
 | group-report/on-completed-ID| group-report          | iaow.group.completed; on demand           |
 | rescore-programme/nightly-ID| rescore-programme     | IAOW_RESCORE_CRON (02:30 daily); on demand|
 | prune-prefect-history/weekly-ID | prune-prefect-history | IAOW_MAINTENANCE_CRON (Sunday 04:00)  |
@@ -41,6 +42,7 @@ class DeploymentSpec:
 
 def specs(p: Paths) -> list[DeploymentSpec]:
     from flows.ingest import ingest_return
+    from flows.ingest_survey import ingest_survey
     from flows.maintenance import prune_prefect_history
     from flows.programme import group_report, rescore_programme
 
@@ -59,6 +61,19 @@ def specs(p: Paths) -> list[DeploymentSpec]:
                 ),
             ),
             description=f"Validate and publish a return when the landing watcher of {p.home} announces it.",
+        ),
+        DeploymentSpec(
+            ingest_survey,
+            f"on-survey-landed-{home}",
+            triggers=(
+                DeploymentEventTrigger(
+                    name=f"survey-landed-{home}",
+                    expect={events.SURVEY_LANDED},
+                    match={"prefect.resource.id": "iaow.survey.*", **own},
+                    parameters={"path": "{{ event.payload.path }}"},
+                ),
+            ),
+            description=f"Validate and publish an offender survey delivery when the landing watcher of {p.home} announces it.",
         ),
         DeploymentSpec(
             group_report,

@@ -10,6 +10,8 @@ SCORES_PUBLISHED = "iaow.scores.published"
 GROUP_COMPLETED = "iaow.group.completed"
 REPORT_PUBLISHED = "iaow.report.published"
 SURVEY_LANDED = "iaow.survey.landed"
+# Extension: a survey delivery's results are published (its counterpart of scores.published).
+SURVEY_PUBLISHED = "iaow.survey.published"
 
 
 # Every resource carries the data directory it belongs to (Paths.home_id), which the
@@ -35,6 +37,14 @@ def inspection_resource(inspection_id: str, home_id: str | None = None) -> dict[
 
 def group_resource(group_id: str, home_id: str | None = None) -> dict[str, str]:
     return {"prefect.resource.id": f"iaow.group.{group_id}", "prefect.resource.role": "group", HOME_LABEL: _home_id(home_id)}
+
+
+def survey_resource(survey_id: str, home_id: str | None = None) -> dict[str, str]:
+    return {
+        "prefect.resource.id": f"iaow.survey.{survey_id}",
+        "prefect.resource.name": survey_id,
+        HOME_LABEL: _home_id(home_id),
+    }
 
 
 def emit(event: str, resource: dict[str, str], payload: dict[str, Any], related: list[dict[str, str]] | None = None) -> None:

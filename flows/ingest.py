@@ -44,11 +44,16 @@ class IngestOutcome:
     findings: list[Finding] = field(default_factory=list)
     report_folder: Path | None = None
     scores: list[tuple[int, str, int | None]] = field(default_factory=list)  # outcome, name, percentage
+    published_what: str | None = None  # for a survey delivery: "565 responses from 14 areas"
 
     @property
     def summary(self) -> str:
         if self.status == "rejected":
             return summarise(self.return_name, self.findings)
+        if self.published_what is not None:
+            if self.status == "unchanged":
+                return f"{self.return_name}: unchanged, this exact delivery is already published ({self.published_what})"
+            return f"{self.return_name}: published ({self.publication_id}); {self.published_what}"
         scores = ", ".join(f"{code}: {pct if pct is not None else '-'}%" for code, _, pct in self.scores)
         if self.status == "unchanged":
             return f"{self.return_name}: unchanged, this exact return is already published; outcome scores {scores}"
@@ -255,12 +260,15 @@ def announce_group_if_complete(p: Paths, group_id: str, publication_id: str) -> 
     return True
 
 
-async def reject(source: ReturnSource, archived: ArchivedReturn, findings: list[Finding], suites: list[SuiteOutcome], p: Paths):
+async def reject(source: ReturnSource, archived: ArchivedReturn, findings: list[Finding], suites: list[SuiteOutcome], p: Paths,
+                 resource: dict[str, str] | None = None):
+    """Quarantine what was received with its report, announce `iaow.return.rejected` (about the
+    inspection, or the survey `resource` given) and end the run in the state Rejected."""
     folder = quarantine_rejected_return(source, archived, findings, suites, p)
     outcome = IngestOutcome("rejected", source.name, None, archived.sha256, findings=findings, report_folder=folder)
     events.emit(
         events.RETURN_REJECTED,
-        events.inspection_resource(source.name),
+        resource or events.inspection_resource(source.name),
         {"return_sha256": archived.sha256, "problems": len(findings),
          "rules": sorted({f.rule_id for f in findings}), "report": str(folder / "report.md")},
     )
@@ -291,13 +299,23 @@ def _published_markdown(outcome: IngestOutcome, validation: ValidationResult) ->
     return "\n".join(lines)
 
 
+async def ingest_any(path: str):
+    """Run the flow for what `path` is, an inspection return or a survey delivery: its final state."""
+    from flows.ingest_survey import ingest_survey
+    from flows.survey_delivery import is_survey_delivery
+
+    if is_survey_delivery(Path(path)):
+        return await ingest_survey(path, return_state=True)
+    return await ingest_return(path, return_state=True)
+
+
 @flow(name="process-returns", log_prints=False)
 async def process_returns(return_paths: list[str]) -> list[IngestOutcome]:
-    """Ingest several returns one after another (the demo, and backlogs): each is its own run."""
+    """Ingest several returns or survey deliveries one after another (the demo, and backlogs):
+    each is its own run."""
     outcomes = []
     for return_path in return_paths:
-        state = await ingest_return(return_path, return_state=True)
-        outcomes.append(await outcome_of(state))
+        outcomes.append(await outcome_of(await ingest_any(return_path)))
     return outcomes
 
 

@@ -14,9 +14,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from flows.catalogue import BLANK_OPTION, Catalogue
 from flows.contract import ParsedReturn
+from flows.survey_delivery import ParsedSurvey, ticked_options
 
 RAW_TABLES_BY_INSPECTION = ("inspections", "cases", "answers", "victim_responses", "context")
+RAW_TABLES_BY_SURVEY = ("surveys", "survey_responses")
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class Publication:
     published_at: dt.datetime
     inspection_id: str | None
     return_sha256: str | None
-    reason: str  # "return" (a new or corrected return) or "republish"
+    reason: str  # "return" (a new or corrected return), "rescore" or "survey" (an offender survey delivery)
 
 
 def new_publication(inspection_id: str | None, return_sha256: str | None, reason: str) -> Publication:
@@ -73,11 +76,51 @@ def raw_rows(parsed: ParsedReturn, return_sha256: str, received_at: dt.datetime,
     return rows
 
 
+def survey_rows(parsed: ParsedSurvey, catalogue: Catalogue, delivery_sha256: str, received_at: dt.datetime,
+                publication_id: str) -> dict[str, pd.DataFrame]:
+    """Typed raw-zone rows from a delivery that has passed validation: one response row per
+    question and option chosen (an unanswered question, or a multi-select with nothing ticked,
+    is the option `blank`)."""
+    header = parsed.header
+    survey_id = header["survey_id"]
+    surveys = pd.DataFrame(
+        [
+            {
+                "survey_id": survey_id,
+                "survey_year": int(header["survey_year"]),
+                "synthetic": header.get("synthetic") == "true",
+                "delivery_sha256": delivery_sha256,
+                "received_at": received_at,
+                "publication_id": publication_id,
+            }
+        ]
+    )
+    frame = parsed.responses.frame
+    records = []
+    for question in catalogue.survey_questions:
+        for response_key, area, cell in zip(frame["response_id"], frame["area"], frame[question.question_id], strict=True):
+            chosen = ticked_options(cell) if question.answer_type == "multi" else ([cell] if cell is not None else [])
+            for option in chosen or [BLANK_OPTION]:
+                records.append((survey_id, response_key, area, question.question_id, option))
+    responses = pd.DataFrame(records, columns=["survey_id", "response_key", "area", "question_id", "answer_option"])
+    return {"surveys": surveys, "survey_responses": responses}
+
+
 def load_raw(db: Path, inspection_id: str, rows: dict[str, pd.DataFrame], publication: Publication) -> None:
+    _replace_raw(db, RAW_TABLES_BY_INSPECTION, "inspection_id", inspection_id, rows, publication)
+
+
+def load_survey_raw(db: Path, survey_id: str, rows: dict[str, pd.DataFrame], publication: Publication) -> None:
+    _replace_raw(db, RAW_TABLES_BY_SURVEY, "survey_id", survey_id, rows, publication)
+
+
+def _replace_raw(db: Path, tables: tuple[str, ...], key: str, value: str, rows: dict[str, pd.DataFrame],
+                 publication: Publication) -> None:
+    """In one transaction: drop what the raw zone held for this inspection or survey, load its new rows."""
     with duckdb.connect(str(db)) as connection:
         connection.execute("begin")
-        for table in RAW_TABLES_BY_INSPECTION:
-            connection.execute(f"delete from raw.{table} where inspection_id = ?", [inspection_id])
+        for table in tables:
+            connection.execute(f"delete from raw.{table} where {key} = ?", [value])
         for table, frame in rows.items():
             columns = [c[0] for c in connection.execute(f"describe raw.{table}").fetchall()]
             connection.register("incoming", frame[columns])

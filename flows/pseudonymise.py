@@ -65,3 +65,10 @@ def pseudonymise_return(parsed, key: bytes) -> None:
         if "comment" in victims.frame.columns:
             # Free text stays in the raw archive only.
             victims.frame["comment"] = None
+
+
+def pseudonymise_delivery(parsed, key: bytes) -> None:
+    """Survey response ids are the survey contractor's: keyed like case references, per delivery."""
+    responses = parsed.responses.frame
+    if "response_id" in responses.columns:
+        pseudonymise_column(responses, "response_id", key, parsed.source.name)

@@ -8,11 +8,13 @@ never a mixture, and a crash before the rename leaves the old file as it was.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from flows.config import Paths
 from flows.faults import crash_point
-from flows.warehouse import fresh_scratch, latest_publication_id, replace_durably
+from flows.warehouse import fresh_scratch, latest_publication_id, replace_durably, table_exists
 
 PUBLISHED_SCHEMA = "marts"
 
@@ -52,6 +54,30 @@ def export_marts(p: Paths) -> None:
         connection.execute("checkpoint")
     crash_point("before-publish-rename")
     replace_durably(target, p.published_db)
+    write_disclosure_log(p)
+
+
+DISCLOSURE_LOG_TABLE = "audit.audit_disclosure_log"
+
+
+def write_disclosure_log(p: Paths) -> Path | None:
+    """disclosure/<publication_id>.csv: what the publication withheld and why (no counts), for the
+    research team. Rewritten whole, so a publication redone after a crash leaves one complete log."""
+    if not table_exists(p.private_db, "audit", "audit_disclosure_log"):
+        return None
+    publication_id = latest_publication_id(p.private_db)
+    if publication_id is None:
+        return None
+    p.disclosure.mkdir(parents=True, exist_ok=True)
+    target = p.disclosure / f"{publication_id}.csv"
+    partial = target.with_suffix(".csv.part")
+    with duckdb.connect(str(p.private_db), read_only=True) as connection:
+        connection.execute(
+            f"copy (select * from {DISCLOSURE_LOG_TABLE} order by result_set, results_level, unit_id, question_id, answer_option) "
+            f"to '{partial}' (header, delimiter ',')"
+        )
+    partial.replace(target)
+    return target
 
 
 def _literal(text: str) -> str:

@@ -8,11 +8,12 @@ invoke() returns (dbt-duckdb #616), which would block the commit and other proce
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.config import DBT_PROJECT_DIR, Paths
+from flows.config import DBT_PROJECT_DIR, Paths, disclosure_threshold
 
 FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
 
@@ -70,7 +71,9 @@ def run_dbt(p: Paths, database: Path, command: list[str]) -> object:
             if not parsed.success:
                 raise DbtBuildFailed("parse", [], str(parsed.exception))
             _manifest_cache[key] = parsed.result
-        result = dbtRunner(manifest=_manifest_cache[key]).invoke([*command, "--quiet", *_base_args(p)])
+        # Read at every invocation, not from the cached manifest: a changed setting takes effect.
+        settings = json.dumps({"disclosure_threshold": disclosure_threshold()})
+        result = dbtRunner(manifest=_manifest_cache[key]).invoke([*command, "--quiet", "--vars", settings, *_base_args(p)])
     finally:
         _close_dbt_connections()
     failed = failed_nodes(result.result)

@@ -75,6 +75,21 @@ create table if not exists raw.context (
     period varchar not null,
     source varchar not null
 );
+create table if not exists raw.surveys (
+    survey_id varchar primary key,
+    survey_year integer not null,
+    synthetic boolean not null,
+    delivery_sha256 varchar not null,
+    received_at timestamptz not null,
+    publication_id varchar not null
+);
+create table if not exists raw.survey_responses (
+    survey_id varchar not null,
+    response_key varchar not null,
+    area varchar not null,
+    question_id varchar not null,
+    answer_option varchar not null
+);
 create table if not exists raw.publications (
     publication_id varchar primary key,
     published_at timestamptz not null,

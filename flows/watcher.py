@@ -1,8 +1,9 @@
-"""The landing watcher: announces each complete return once, as the event `iaow.return.landed`.
+"""The landing watcher: announces each complete return once, as the event `iaow.return.landed`,
+and each complete offender survey delivery once, as `iaow.survey.landed`.
 
-A folder return is complete when its sender has written `_READY` into it (last); a workbook when
-`<id>.xlsx` exists under its final name (senders write `<id>.xlsx.part`, then rename). The
-watcher polls `landing/inspections/` (polling works on every file system, including network
+A folder return or delivery is complete when its sender has written `_READY` into it (last); a
+workbook when `<id>.xlsx` exists under its final name (senders write `<id>.xlsx.part`, then
+rename). The watcher polls `landing/inspections/` and `landing/surveys/` (polling works on every file system, including network
 shares where change notifications do not) and keeps a ledger of the content hashes it has
 announced, so the same return is never announced twice, and returns that landed while it was
 down are announced when it starts. A return whose exact content is already published is not
@@ -23,31 +24,36 @@ from pathlib import Path
 from flows.archive import content_hash, return_files
 from flows.config import Paths
 from flows.contract import READY_MARKER, WORKBOOK_SUFFIX, locate_return
-from flows.warehouse import query
+from flows.warehouse import query, table_exists
 
 log = logging.getLogger("iaow.watcher")
 POLL_SECONDS = 1.0
 
 
+INSPECTION = "inspection"
+SURVEY = "survey"
+
+
 @dataclass(frozen=True)
 class LandedReturn:
-    inspection_id: str
+    return_id: str  # the inspection id, or the survey id of a delivery
     path: str
     sha256: str
     landed_at: str  # ISO 8601, UTC
+    kind: str = INSPECTION  # INSPECTION or SURVEY
 
 
-def complete_returns(inspections_dir: Path) -> list[Path]:
-    """Folders with `_READY` and workbooks under their final name, oldest first."""
-    if not inspections_dir.is_dir():
+def complete_returns(landing_dir: Path, workbooks: bool = True) -> list[Path]:
+    """Folders with `_READY` (and workbooks under their final name), oldest first."""
+    if not landing_dir.is_dir():
         return []
     found = []
-    for entry in inspections_dir.iterdir():
+    for entry in landing_dir.iterdir():
         if entry.name.startswith((".", "~$")):
             continue  # hidden files and Excel's lock files
         if entry.is_dir() and (entry / READY_MARKER).is_file():
             found.append(entry)
-        elif entry.is_file() and entry.suffix.lower() == WORKBOOK_SUFFIX:
+        elif workbooks and entry.is_file() and entry.suffix.lower() == WORKBOOK_SUFFIX:
             found.append(entry)
     return sorted(found, key=lambda path: (path.stat().st_mtime, path.name))
 
@@ -61,6 +67,9 @@ class Ledger:
             self.entries: dict[str, dict] = json.loads(file.read_text())
         except (FileNotFoundError, json.JSONDecodeError):
             self.entries = {}
+        for entry in self.entries.values():
+            if "inspection_id" in entry:  # ledgers written before survey deliveries
+                entry["return_id"] = entry.pop("inspection_id")
 
     def __contains__(self, sha256: str) -> bool:
         return sha256 in self.entries
@@ -75,13 +84,16 @@ class Ledger:
     def latest_by_inspection(self) -> dict[str, LandedReturn]:
         latest: dict[str, LandedReturn] = {}
         for entry in sorted(self.entries.values(), key=lambda e: e["landed_at"]):
-            latest[entry["inspection_id"]] = LandedReturn(**entry)
+            if entry.get("kind", INSPECTION) == INSPECTION:
+                latest[entry["return_id"]] = LandedReturn(**entry)
         return latest
 
 
 def published_hashes(p: Paths) -> set[str]:
-    rows = query(p.private_db, "select return_sha256 from raw.inspections") if p.private_db.exists() else []
-    return {row[0] for row in rows}
+    sql = "select return_sha256 from raw.inspections"
+    if table_exists(p.private_db, "raw", "surveys"):  # absent until a warehouse's first publication since surveys
+        sql += " union all select delivery_sha256 from raw.surveys"
+    return {row[0] for row in query(p.private_db, sql)}
 
 
 class ContentHashes:
@@ -100,23 +112,26 @@ class ContentHashes:
 
 
 def newly_landed(p: Paths, ledger: Ledger, hashes: ContentHashes | None = None) -> list[LandedReturn]:
-    """Complete returns whose content has been neither announced nor published."""
+    """Complete returns and deliveries whose content has been neither announced nor published."""
     hashes = hashes or ContentHashes()
     candidates = []
-    for path in complete_returns(p.landing_inspections):
+    for kind, path in [
+        *((INSPECTION, path) for path in complete_returns(p.landing_inspections)),
+        *((SURVEY, path) for path in complete_returns(p.landing_surveys, workbooks=False)),
+    ]:
         try:
             sha256 = hashes.of(path)
         except OSError:
             continue  # vanished or unreadable mid-scan: seen again at the next poll
         if sha256 not in ledger:
-            candidates.append((path, sha256))
+            candidates.append((kind, path, sha256))
     if not candidates:
         return []  # the usual case: no need to open the warehouse
     published = published_hashes(p)
     now = dt.datetime.now(dt.timezone.utc).isoformat()
     return [
-        LandedReturn(path.name.removesuffix(WORKBOOK_SUFFIX), str(path), sha256, now)
-        for path, sha256 in candidates
+        LandedReturn(path.name.removesuffix(WORKBOOK_SUFFIX), str(path), sha256, now, kind)
+        for kind, path, sha256 in candidates
         if sha256 not in published
     ]
 
@@ -124,10 +139,17 @@ def newly_landed(p: Paths, ledger: Ledger, hashes: ContentHashes | None = None) 
 def announce(landed: LandedReturn, home_id: str) -> None:
     from flows import events
 
+    if landed.kind == SURVEY:
+        events.emit(
+            events.SURVEY_LANDED,
+            events.survey_resource(landed.return_id, home_id),
+            {"path": landed.path, "delivery_sha256": landed.sha256, "survey_id": landed.return_id},
+        )
+        return
     events.emit(
         events.RETURN_LANDED,
-        events.inspection_resource(landed.inspection_id, home_id),
-        {"path": landed.path, "return_sha256": landed.sha256, "inspection_id": landed.inspection_id},
+        events.inspection_resource(landed.return_id, home_id),
+        {"path": landed.path, "return_sha256": landed.sha256, "inspection_id": landed.return_id},
     )
 
 

@@ -40,7 +40,7 @@ def test_a_return_is_announced_once_even_across_restarts(tmp_path):
     demo.write_return(INSPECTION, p.landing_inspections / INSPECTION.inspection_id)
     announced: list[LandedReturn] = []
     first = scan_once(p, Ledger(p.run / "landed.json"), announced.append)
-    assert [item.inspection_id for item in first] == [INSPECTION.inspection_id]
+    assert [item.return_id for item in first] == [INSPECTION.inspection_id]
     assert scan_once(p, Ledger(p.run / "landed.json"), announced.append) == []  # a new watcher, same ledger
     assert len(announced) == 1
 
