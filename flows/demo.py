@@ -1,6 +1,7 @@
-"""The demo programme: eleven SYNTHETIC inspection returns in the form of landing contract v1.
+"""The demo programme: eleven SYNTHETIC inspection returns in the form of landing contract v1, and
+two offender survey deliveries.
 
-Every case, answer and questionnaire response written here is invented; case references
+Every case, answer and questionnaire or survey response written here is invented; case references
 (`SYN-...`) and `synthetic: true` in inspection.yaml say so. The returns give the platform a
 realistic programme to run end to end: two thematic groups (violent offending, 2013; protecting
 children and young people, 2014), areas of different quality, sample sizes of 50-90 cases.
@@ -12,10 +13,16 @@ fraction (targets in `demo_data/hampshire_2013_question_targets.csv`; questions 
 not quantify carry calibrated values, marked as such). Its case mix, victim questionnaire and
 Appendix 1 context tables follow the report too. Other areas' question rates start from
 Hampshire's and shift by the area's quality level, with a few set from their press releases.
-Placeholder areas stand for inspections whose areas the sources do not name.
+Placeholder areas stand for inspections whose areas the sources do not name. Every return has a
+victim questionnaire and context (the other areas' context values are invented and say so, next
+to the national comparators Hampshire's report prints).
+
+Two SYNTHETIC deliveries of the national NOMS Offender Survey (2012, read by the 2013
+inspections; 2013, read by the 2014 ones) are written under landing/surveys/: responses from
+every demo area and three trusts not inspected, Hampshire's 565 of 2012 following the report.
 
 Output is byte-for-byte deterministic: every random draw comes from a generator seeded with the
-inspection id, and nothing reads the clock.
+inspection (or survey and area) id, and nothing reads the clock.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from pathlib import Path
 import yaml
 
 from flows.contract import READY_MARKER
+from flows.survey_delivery import MULTI_SEPARATOR, RESPONSES_FILE, SURVEY_FILE, SURVEYS_FOLDER
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEEDS_DIR = REPO_ROOT / "dbt" / "seeds"
@@ -424,15 +432,40 @@ CASE_REF_PREFIXES = {
 
 
 @dataclass(frozen=True)
+class AreaContext:
+    """An area's invented context.csv values (percentages to one decimal place), in the measures
+    of Hampshire's Appendix 1. The caseload's ethnic mix follows the area's sample (`ethnicity`)."""
+
+    unemployment_rate_pct: float
+    bme_population_pct: float
+    caseload_total: int
+    caseload_white_pct: float
+    caseload_minority_ethnic_pct: float
+    caseload_male_pct: float
+
+    def __post_init__(self) -> None:
+        # The remainder, if any, is ethnicity not recorded; more than 100 cannot be.
+        if self.caseload_white_pct + self.caseload_minority_ethnic_pct > 100:
+            raise ValueError(f"caseload white and minority ethnic shares add up to more than 100: {self}")
+
+    @property
+    def caseload_female_pct(self) -> float:
+        # Worked in tenths so that male + female is exactly 100 once written to one decimal place.
+        return (1000 - round(self.caseload_male_pct * 10)) / 10
+
+
+@dataclass(frozen=True)
 class AreaProfile:
     """An area whose return is generated from rates (every area but Hampshire)."""
 
     # The outcome scores (1-5) the area's work is pitched at.
     outcome_levels: tuple[float, float, float, float, float]
     ethnicity: Mapping[str, float]
+    # At least one, so that every return carries a victim questionnaire.
     victim_respondents: int
     population: int
     population_source: str
+    context: AreaContext
     # Rates of particular questions, set from what the area's press release reports.
     question_rates: Mapping[str, float] = field(default_factory=dict)
 
@@ -465,13 +498,29 @@ AREA_PROFILES: dict[str, AreaProfile] = {
         victim_respondents=3,
         population=1050000,
         population_source=INVENTED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=6.8,
+            bme_population_pct=6.2,
+            caseload_total=3600,
+            caseload_white_pct=89.4,
+            caseload_minority_ethnic_pct=8.1,
+            caseload_male_pct=89.2,
+        ),
     ),
     "placeholder-area-b-2013": AreaProfile(
         outcome_levels=(0.76, 0.78, 0.70, 0.68, 0.74),
         ethnicity=_ethnicity(0.82, 0.03, 0.07, 0.04, 0.01, 0.03),
-        victim_respondents=0,
+        victim_respondents=2,
         population=780000,
         population_source=INVENTED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=8.9,
+            bme_population_pct=12.8,
+            caseload_total=3100,
+            caseload_white_pct=81.0,
+            caseload_minority_ethnic_pct=15.6,
+            caseload_male_pct=90.3,
+        ),
     ),
     # Press: sentence plans not always sufficient; alcohol interventions in too few cases; RoSH
     # screening missing or weak in a number of cases; too many risk management plans poor.
@@ -481,6 +530,14 @@ AREA_PROFILES: dict[str, AreaProfile] = {
         victim_respondents=5,
         population=1668200,
         population_source=APPROXIMATED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=6.1,
+            bme_population_pct=2.4,
+            caseload_total=4900,
+            caseload_white_pct=94.3,
+            caseload_minority_ethnic_pct=3.2,
+            caseload_male_pct=89.0,
+        ),
         question_rates={"q2.1.3": 0.70, "q3.2.4": 0.40, "q4.1.1": 0.78, "q4.1.6": 0.55},
     ),
     "northumbria-2013": AreaProfile(
@@ -489,6 +546,14 @@ AREA_PROFILES: dict[str, AreaProfile] = {
         victim_respondents=6,
         population=1420900,
         population_source=APPROXIMATED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=10.4,
+            bme_population_pct=4.6,
+            caseload_total=6800,
+            caseload_white_pct=93.1,
+            caseload_minority_ethnic_pct=4.4,
+            caseload_male_pct=88.1,
+        ),
     ),
     # Press: child safeguarding insufficient in a quarter of cases; victim safety not prioritised
     # in a third; assessments not always reviewed promptly after a change.
@@ -498,14 +563,30 @@ AREA_PROFILES: dict[str, AreaProfile] = {
         victim_respondents=2,
         population=692000,
         population_source=APPROXIMATED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=7.6,
+            bme_population_pct=8.5,
+            caseload_total=2700,
+            caseload_white_pct=84.2,
+            caseload_minority_ethnic_pct=12.9,
+            caseload_male_pct=89.6,
+        ),
         question_rates={"q4.1.4": 0.75, "q5.2.1": 0.67, "q4.2.6": 0.45, "q4.1.1": 0.80},
     ),
     "placeholder-area-c-2014": AreaProfile(
         outcome_levels=(0.78, 0.79, 0.71, 0.70, 0.73),
         ethnicity=_ethnicity(0.80, 0.04, 0.07, 0.05, 0.02, 0.02),
-        victim_respondents=0,
+        victim_respondents=3,
         population=1230000,
         population_source=INVENTED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=8.3,
+            bme_population_pct=15.9,
+            caseload_total=4300,
+            caseload_white_pct=79.5,
+            caseload_minority_ethnic_pct=17.8,
+            caseload_male_pct=88.7,
+        ),
     ),
     "placeholder-area-d-2014": AreaProfile(
         outcome_levels=(0.74, 0.75, 0.68, 0.66, 0.70),
@@ -513,6 +594,14 @@ AREA_PROFILES: dict[str, AreaProfile] = {
         victim_respondents=4,
         population=960000,
         population_source=INVENTED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=9.6,
+            bme_population_pct=21.4,
+            caseload_total=3900,
+            caseload_white_pct=74.6,
+            caseload_minority_ethnic_pct=22.3,
+            caseload_male_pct=90.8,
+        ),
     ),
     "placeholder-area-f-2018": AreaProfile(
         outcome_levels=(0.78, 0.70, 0.66, 0.64, 0.68),
@@ -520,6 +609,14 @@ AREA_PROFILES: dict[str, AreaProfile] = {
         victim_respondents=3,
         population=720000,
         population_source=INVENTED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=7.1,
+            bme_population_pct=10.5,
+            caseload_total=2600,
+            caseload_white_pct=84.8,
+            caseload_minority_ethnic_pct=12.6,
+            caseload_male_pct=88.8,
+        ),
     ),
     "placeholder-area-e-2014": AreaProfile(
         outcome_levels=(0.80, 0.81, 0.74, 0.73, 0.76),
@@ -527,6 +624,14 @@ AREA_PROFILES: dict[str, AreaProfile] = {
         victim_respondents=1,
         population=640000,
         population_source=INVENTED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=6.4,
+            bme_population_pct=7.3,
+            caseload_total=2200,
+            caseload_white_pct=87.6,
+            caseload_minority_ethnic_pct=9.8,
+            caseload_male_pct=88.4,
+        ),
     ),
     # Press: RoH screening accurate in just under three-quarters of cases; victims' concerns taken
     # into account in fewer than half; effective oversight not evident in most; too few checks
@@ -535,9 +640,18 @@ AREA_PROFILES: dict[str, AreaProfile] = {
     "london-2014": AreaProfile(
         outcome_levels=(0.74, 0.72, 0.60, 0.61, 0.62),
         ethnicity=_ethnicity(0.48, 0.07, 0.12, 0.25, 0.04, 0.04),
-        victim_respondents=8,
+        # The one area at or above the disclosure threshold (10): published at area level.
+        victim_respondents=12,
         population=8173900,
         population_source=APPROXIMATED_SOURCE,
+        context=AreaContext(
+            unemployment_rate_pct=9.9,
+            bme_population_pct=40.2,
+            caseload_total=31500,
+            caseload_white_pct=50.6,
+            caseload_minority_ethnic_pct=45.1,
+            caseload_male_pct=90.6,
+        ),
         question_rates={
             "q4.1.1": 0.72,
             "q5.2.2": 0.44,
@@ -859,6 +973,17 @@ def build_victim_responses(inspection: DemoInspection, catalogue: DemoCatalogue)
 
 # ---------------------------------------------------------------- context
 
+# The national comparators of Appendix 1 of the Hampshire report, given to every area: local
+# authority, unemployment %, population and BME % as in its demographic table, then the national
+# average of its caseload table, which has no total ("n/a").
+ENGLAND_AND_WALES = "England and Wales"
+ENGLAND_AND_WALES_DEMOGRAPHY = (ENGLAND_AND_WALES, "8.0", str(ENGLAND_AND_WALES_POPULATION), "14.1")
+ENGLAND_AND_WALES_CASELOAD = (
+    (ENGLAND_AND_WALES, "caseload_white_pct", "77.1"),
+    (ENGLAND_AND_WALES, "caseload_minority_ethnic_pct", "19.7"),
+    (ENGLAND_AND_WALES, "caseload_male_pct", "89.9"),
+    (ENGLAND_AND_WALES, "caseload_female_pct", "10.1"),
+)
 # Appendix 1 of the Hampshire report: local authority, unemployment %, population, BME %.
 HAMPSHIRE_LOCAL_AUTHORITIES = (
     ("Basingstoke and Deane", "5.4", "167800", "7.1"),
@@ -876,10 +1001,11 @@ HAMPSHIRE_LOCAL_AUTHORITIES = (
     ("Isle of Wight", "8.0", "138300", "2.7"),
     ("Portsmouth", "7.2", "205100", "11.6"),
     ("Southampton", "7.9", "236900", "14.2"),
-    ("England and Wales", "8.0", "56075900", "14.1"),
+    ENGLAND_AND_WALES_DEMOGRAPHY,
 )
 # Period and source labels as the report prints them.
 LABOUR_MARKET = ("October to September 2012", "Office for National Statistics Local Labour Market Indicators")
+CENSUS = ("2011", CENSUS_2011)
 CRIME_SURVEY = ("2011/2012", "Crime Survey for England and Wales, 2011/2012")
 CASELOAD = ("October 2012", "Analytical Services, Ministry of Justice")
 HAMPSHIRE_CASELOAD = (
@@ -888,34 +1014,59 @@ HAMPSHIRE_CASELOAD = (
     ("Hampshire Probation Trust", "caseload_minority_ethnic_pct", "6.9"),
     ("Hampshire Probation Trust", "caseload_male_pct", "88.9"),
     ("Hampshire Probation Trust", "caseload_female_pct", "11.1"),
-    # The national average has no total ("n/a" in the report).
-    ("England and Wales", "caseload_white_pct", "77.1"),
-    ("England and Wales", "caseload_minority_ethnic_pct", "19.7"),
-    ("England and Wales", "caseload_male_pct", "89.9"),
-    ("England and Wales", "caseload_female_pct", "10.1"),
+    *ENGLAND_AND_WALES_CASELOAD,
 )
 
+Row = tuple[str, str, str, str, str]
 
-def build_context(inspection: DemoInspection) -> list[tuple[str, str, str, str, str]]:
+
+def build_context(inspection: DemoInspection) -> list[Row]:
     """Rows of context.csv: geography, measure, value, period, source."""
     if inspection.inspection_id == HAMPSHIRE_ID:
         return _hampshire_context()
     profile = AREA_PROFILES[inspection.inspection_id]
+    area, context = inspection.area, profile.context
+    # Invented values, labelled as such, under the periods of Hampshire's report so that they line
+    # up with the national comparators below.
+    invented_caseload = (CASELOAD[0], INVENTED_SOURCE)
     return [
-        (inspection.area, "population", str(profile.population), "2011", profile.population_source),
-        ("England and Wales", "population", str(ENGLAND_AND_WALES_POPULATION), "2011", CENSUS_2011),
+        (area, "unemployment_rate_pct", _pct(context.unemployment_rate_pct), LABOUR_MARKET[0], INVENTED_SOURCE),
+        (area, "population", str(profile.population), CENSUS[0], profile.population_source),
+        (area, "bme_population_pct", _pct(context.bme_population_pct), CENSUS[0], INVENTED_SOURCE),
+        (area, "caseload_total", str(context.caseload_total), *invented_caseload),
+        (area, "caseload_white_pct", _pct(context.caseload_white_pct), *invented_caseload),
+        (area, "caseload_minority_ethnic_pct", _pct(context.caseload_minority_ethnic_pct), *invented_caseload),
+        (area, "caseload_male_pct", _pct(context.caseload_male_pct), *invented_caseload),
+        (area, "caseload_female_pct", _pct(context.caseload_female_pct), *invented_caseload),
+        *_demography_rows(*ENGLAND_AND_WALES_DEMOGRAPHY),
+        *_caseload_rows(ENGLAND_AND_WALES_CASELOAD),
     ]
 
 
-def _hampshire_context() -> list[tuple[str, str, str, str, str]]:
+def _pct(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _demography_rows(geography: str, unemployment: str, population: str, bme: str) -> list[Row]:
+    """A geography's row of Appendix 1's demographic table, with the report's periods and sources."""
+    return [
+        (geography, "unemployment_rate_pct", unemployment, *LABOUR_MARKET),
+        (geography, "population", population, *CENSUS),
+        (geography, "bme_population_pct", bme, *CENSUS),
+    ]
+
+
+def _caseload_rows(caseload: tuple[tuple[str, str, str], ...]) -> list[Row]:
+    return [(geography, measure, value, *CASELOAD) for geography, measure, value in caseload]
+
+
+def _hampshire_context() -> list[Row]:
     rows = []
-    for geography, unemployment, population, bme in HAMPSHIRE_LOCAL_AUTHORITIES:
-        rows.append((geography, "unemployment_rate_pct", unemployment, *LABOUR_MARKET))
-        rows.append((geography, "population", population, "2011", CENSUS_2011))
-        rows.append((geography, "bme_population_pct", bme, "2011", CENSUS_2011))
+    for authority in HAMPSHIRE_LOCAL_AUTHORITIES:
+        rows.extend(_demography_rows(*authority))
     rows.append(("Hampshire", "violence_against_person_rate_per_1000", "13", *CRIME_SURVEY))
-    rows.append(("England and Wales", "violence_against_person_rate_per_1000", "14", *CRIME_SURVEY))
-    rows.extend((geography, measure, value, *CASELOAD) for geography, measure, value in HAMPSHIRE_CASELOAD)
+    rows.append((ENGLAND_AND_WALES, "violence_against_person_rate_per_1000", "14", *CRIME_SURVEY))
+    rows.extend(_caseload_rows(HAMPSHIRE_CASELOAD))
     return rows
 
 
@@ -982,13 +1133,18 @@ def render_return(inspection: DemoInspection, catalogue: DemoCatalogue) -> dict[
     return files
 
 
-def _write_return(inspection: DemoInspection, dest_folder: Path, catalogue: DemoCatalogue) -> Path:
+def _write_delivery(dest_folder: Path, files: Mapping[str, bytes]) -> Path:
+    """Write rendered files in their order (`_READY` last) into `dest_folder`."""
     dest_folder.mkdir(parents=True, exist_ok=True)
-    # A marker left by an earlier write would announce the return before it is complete.
+    # A marker left by an earlier write would announce the delivery before it is complete.
     (dest_folder / READY_MARKER).unlink(missing_ok=True)
-    for name, data in render_return(inspection, catalogue).items():
+    for name, data in files.items():
         _write_bytes(dest_folder / name, data)
     return dest_folder
+
+
+def _write_return(inspection: DemoInspection, dest_folder: Path, catalogue: DemoCatalogue) -> Path:
+    return _write_delivery(dest_folder, render_return(inspection, catalogue))
 
 
 def write_return(inspection: DemoInspection, dest_folder: Path, seeds_dir: Path | None = None) -> Path:
@@ -1002,4 +1158,180 @@ def write_demo_programme(landing: Path, seeds_dir: Path | None = None) -> list[P
     return [
         _write_return(inspection, Path(landing) / "inspections" / inspection.inspection_id, catalogue)
         for inspection in DEMO_INSPECTIONS
+    ]
+
+
+# ---------------------------------------------------------------- offender survey
+
+
+@dataclass(frozen=True)
+class DemoSurvey:
+    """One delivery of the national annual NOMS Offender Survey."""
+
+    survey_id: str
+    survey_year: int
+    # (fewest, most) responses for areas whose count is not drawn from SURVEY_RESPONSES_PER_AREA.
+    responses_per_area: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+
+# An inspection reads the survey of the year before its fieldwork. Each delivery has one area
+# below the disclosure threshold, so that suppression has something to do.
+DEMO_SURVEYS: tuple[DemoSurvey, ...] = (
+    # "For 2012, Hampshire received 565 responses" (the report, 3.5).
+    DemoSurvey("noms-offender-survey-2012", 2012, {"Hampshire": (565, 565), "Placeholder Area E": (7, 7)}),
+    DemoSurvey("noms-offender-survey-2013", 2013, {"Hampshire": (400, 700), "Placeholder Area F": (4, 4)}),
+)
+SURVEY_RESPONSES_PER_AREA = (120, 900)
+# Real trusts the demo does not inspect: the survey is national, not limited to inspected areas.
+UNINSPECTED_SURVEY_AREAS = ("Cumbria", "Dorset", "Kent")
+DEMO_SURVEY_AREAS: tuple[str, ...] = (
+    *dict.fromkeys(inspection.area for inspection in DEMO_INSPECTIONS),
+    *UNINSPECTED_SURVEY_AREAS,
+)
+
+# The catalogue's option for an empty cell: nothing answered, or nothing ticked.
+BLANK_OPTION = "blank"
+# For a single-answer question, the weights of its options (a skipped question is drawn apart, at
+# SKIPPED_QUESTION_SHARE); for a multi-select question, the probability that each option is ticked,
+# independently of the others.
+SURVEY_ANSWER_WEIGHTS: dict[str, Mapping[str, float]] = {
+    "sq_involved_in_sentence_plan": {"yes": 0.72, "no": 0.16, "no_only_recently_started": 0.12},
+    "sq_offender_manager_discussed_plan": {"yes": 0.8, "no": 0.1, "no_only_recently_started": 0.1},
+    "sq_more_help_with": {
+        "accommodation": 0.2,
+        "education_training_employment": 0.3,
+        "finance_benefits_debt": 0.25,
+        "alcohol": 0.1,
+        "drugs": 0.1,
+        "health": 0.14,
+        "relationships": 0.1,
+        "attitudes_thinking_behaviour": 0.12,
+    },
+    "sq_overall_experience": {
+        "very_good": 0.4,
+        "good": 0.35,
+        "neither_good_nor_poor": 0.13,
+        "poor": 0.07,
+        "very_poor": 0.05,
+    },
+}
+# Areas whose answers depart from the national weights, question by question (whole mappings).
+AREA_SURVEY_WEIGHTS: dict[str, dict[str, Mapping[str, float]]] = {
+    # Hampshire, from the report: more involvement in sentence planning than the almost
+    # three-quarters of cases the inspectors saw; "generally very positive" about supervision;
+    # accommodation "noted by over one-quarter of respondents"; a comment wished ETE had come sooner.
+    "Hampshire": {
+        "sq_involved_in_sentence_plan": {"yes": 0.85, "no": 0.07, "no_only_recently_started": 0.08},
+        "sq_offender_manager_discussed_plan": {"yes": 0.9, "no": 0.05, "no_only_recently_started": 0.05},
+        "sq_more_help_with": {**SURVEY_ANSWER_WEIGHTS["sq_more_help_with"], "accommodation": 0.28},
+        "sq_overall_experience": {
+            "very_good": 0.55,
+            "good": 0.32,
+            "neither_good_nor_poor": 0.08,
+            "poor": 0.03,
+            "very_poor": 0.02,
+        },
+    },
+    # London's press release: individuals not involved enough in setting sentence plan objectives.
+    "London": {"sq_involved_in_sentence_plan": {"yes": 0.6, "no": 0.27, "no_only_recently_started": 0.13}},
+}
+# The report's year is kept as weighted; every other area and year varies by up to this share.
+SURVEY_AS_REPORTED = frozenset({("Hampshire", 2012)})
+SURVEY_AREA_VARIATION = 0.15
+
+
+@dataclass(frozen=True)
+class DemoSurveyQuestion:
+    question_id: str
+    multi: bool
+    options: tuple[str, ...]  # catalogue order, without `blank`
+
+
+def load_survey_questions(seeds_dir: Path | None = None) -> tuple[DemoSurveyQuestion, ...]:
+    """The survey questions from the seeds; fails if the generator has no weights for one of them
+    or for one of their options."""
+    seeds = seeds_dir or DEFAULT_SEEDS_DIR
+    questions = []
+    for row in _read_csv(seeds / "code_lists" / "survey_questions.csv"):
+        question_id = row["question_id"]
+        if row["answer_type"] not in ("single", "multi"):
+            raise ValueError(f"survey question {question_id}: unknown answer_type '{row['answer_type']}'")
+        options = tuple(option for option in row["answer_options"].split("|") if option != BLANK_OPTION)
+        if question_id not in SURVEY_ANSWER_WEIGHTS:
+            raise ValueError(
+                f"survey question {question_id}: the demo generator has no answer weights for it; "
+                f"add them to SURVEY_ANSWER_WEIGHTS in {Path(__file__).name}"
+            )
+        overrides = {
+            area: weights[question_id] for area, weights in AREA_SURVEY_WEIGHTS.items() if question_id in weights
+        }
+        for where, weights in {"SURVEY_ANSWER_WEIGHTS": SURVEY_ANSWER_WEIGHTS[question_id], **overrides}.items():
+            if set(weights) != set(options):
+                raise ValueError(
+                    f"survey question {question_id}: the weights in {where} are for {', '.join(weights)}; "
+                    f"the catalogue's options are {', '.join(options)}"
+                )
+        questions.append(DemoSurveyQuestion(question_id, row["answer_type"] == "multi", options))
+    return tuple(questions)
+
+
+def _survey_weights(survey: DemoSurvey, area: str, rng: random.Random) -> dict[str, dict[str, float]]:
+    weights = {**SURVEY_ANSWER_WEIGHTS, **AREA_SURVEY_WEIGHTS.get(area, {})}
+    spread = 0.0 if (area, survey.survey_year) in SURVEY_AS_REPORTED else SURVEY_AREA_VARIATION
+    return {
+        question_id: {option: weight * rng.uniform(1 - spread, 1 + spread) for option, weight in options.items()}
+        for question_id, options in weights.items()
+    }
+
+
+def build_survey_responses(
+    survey: DemoSurvey, area: str, questions: tuple[DemoSurveyQuestion, ...]
+) -> list[dict[str, str]]:
+    """One dict per response of the area: question_id -> cell ('' = blank; ';' between ticks)."""
+    rng = random.Random(f"iaow-demo:{survey.survey_id}:{area}")
+    fewest, most = survey.responses_per_area.get(area, SURVEY_RESPONSES_PER_AREA)
+    n = rng.randint(fewest, most)
+    weights = _survey_weights(survey, area, rng)
+    responses = []
+    for _ in range(n):
+        response = {}
+        for question in questions:
+            options = weights[question.question_id]
+            if question.multi:
+                ticked = [option for option in question.options if rng.random() < options[option]]
+                response[question.question_id] = MULTI_SEPARATOR.join(ticked)
+            elif rng.random() < SKIPPED_QUESTION_SHARE:
+                response[question.question_id] = ""
+            else:
+                response[question.question_id] = rng.choices(
+                    question.options, weights=[options[option] for option in question.options]
+                )[0]
+        responses.append(response)
+    return responses
+
+
+def render_survey(survey: DemoSurvey, seeds_dir: Path | None = None) -> dict[str, bytes]:
+    """The delivery's files, in the order they must be written (`_READY` last)."""
+    questions = load_survey_questions(seeds_dir)
+    rows = []
+    for area in DEMO_SURVEY_AREAS:
+        for response in build_survey_responses(survey, area, questions):
+            response_id = f"SYN-S{survey.survey_year}-{len(rows) + 1:06d}"
+            rows.append([response_id, area, *(response[question.question_id] for question in questions)])
+    return {
+        SURVEY_FILE: yaml.safe_dump(
+            {"survey_id": survey.survey_id, "survey_year": survey.survey_year, "synthetic": True},
+            sort_keys=False,
+            allow_unicode=True,
+        ).encode("utf-8"),
+        RESPONSES_FILE: _csv_bytes(["response_id", "area", *(question.question_id for question in questions)], rows),
+        READY_MARKER: b"",
+    }
+
+
+def write_demo_surveys(landing: Path, seeds_dir: Path | None = None) -> list[Path]:
+    """Write the demo survey deliveries as landing/surveys/<survey_id>/ folders; returns their paths."""
+    return [
+        _write_delivery(Path(landing) / SURVEYS_FOLDER / survey.survey_id, render_survey(survey, seeds_dir))
+        for survey in DEMO_SURVEYS
     ]

@@ -8,8 +8,11 @@ that a bug shared by the generator and the platform cannot hide.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -235,26 +238,44 @@ def test_optional_tables_satisfy_the_landing_contract(landing: Path, inspection_
     folder = return_folder(landing, inspection_id)
     victim_questions = seed("code_lists/victim_questions.csv")
     questionnaire = folder / "victim_questionnaire.csv"
-    if questionnaire.exists():
-        assert header(questionnaire) == ["respondent_id", *[q["question_id"] for q in victim_questions], "comment"]
-        rows = read_csv(questionnaire)
-        assert 1 <= len(rows) <= 8
-        assert len({row["respondent_id"] for row in rows}) == len(rows)
-        for question in victim_questions:
-            options = set(question["answer_options"].split("|")) | {""}  # blank = not answered
-            assert {row[question["question_id"]] for row in rows} <= options, question["question_id"]
-        assert all(row["comment"].startswith("Synthetic demo comment") for row in rows if row["comment"])
+    assert questionnaire.exists()  # every demo area has victim respondents
+    assert header(questionnaire) == ["respondent_id", *[q["question_id"] for q in victim_questions], "comment"]
+    rows = read_csv(questionnaire)
+    assert 1 <= len(rows) <= 12
+    assert len({row["respondent_id"] for row in rows}) == len(rows)
+    for question in victim_questions:
+        options = set(question["answer_options"].split("|")) | {""}  # blank = not answered
+        assert {row[question["question_id"]] for row in rows} <= options, question["question_id"]
+    assert all(row["comment"].startswith("Synthetic demo comment") for row in rows if row["comment"])
 
     context = folder / "context.csv"
     assert context.exists()  # every demo area has some context
     assert header(context) == ["geography", "measure", "value", "period", "source"]
+    assert_context_is_valid(read_csv(context), inspection_id)
+
+
+def assert_context_is_valid(rows: list[dict[str, str]], label: str) -> None:
+    """The seeds' checks: values in their measure's range, and the share sets of each geography
+    and period: male + female exactly 100, white + minority ethnic at most 100."""
     measures = {row["measure"]: row for row in seed("code_lists/context_measures.csv")}
-    rows = read_csv(context)
-    assert len({(r["geography"], r["measure"], r["period"]) for r in rows}) == len(rows)
+    assert len({(r["geography"], r["measure"], r["period"]) for r in rows}) == len(rows), label
+    shares: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(dict)
     for row in rows:
-        assert re.fullmatch(r"-?\d+(\.\d+)?", row["value"]), row
+        assert re.fullmatch(r"-?\d+(\.\d+)?", row["value"]), (label, row)
         spec = measures[row["measure"]]
-        assert float(spec["min_value"]) <= float(row["value"]) <= float(spec["max_value"]), row
+        assert float(spec["min_value"]) <= float(row["value"]) <= float(spec["max_value"]), (label, row)
+        if spec["unit"] == "percent":
+            assert re.fullmatch(r"\d+\.\d", row["value"]), (label, row)  # one decimal place
+        if spec["share_set"]:
+            shares[spec["share_set"], row["geography"], row["period"]][row["measure"]] = Decimal(row["value"])
+    for (share_set, geography, period), values in shares.items():
+        where = (label, geography, period)
+        if share_set == "caseload_gender":
+            assert set(values) == {"caseload_male_pct", "caseload_female_pct"}, where
+            assert sum(values.values()) == 100, where
+        else:
+            assert set(values) == {"caseload_white_pct", "caseload_minority_ethnic_pct"}, where
+            assert sum(values.values()) <= 100, where
 
 
 @pytest.mark.parametrize("inspection_id", list(INSPECTIONS))
@@ -384,6 +405,38 @@ def test_hampshire_context_carries_appendix_1(landing: Path) -> None:
     }
 
 
+def test_hampshire_context_is_the_report_s_appendix_row_for_row() -> None:
+    rows = demo.build_context(INSPECTIONS["hampshire-2013"])
+    labour_market = ("October to September 2012", "Office for National Statistics Local Labour Market Indicators")
+    census = ("2011", "Office for National Statistics 2011 Census")
+    crime_survey = ("2011/2012", "Crime Survey for England and Wales, 2011/2012")
+    caseload = ("October 2012", "Analytical Services, Ministry of Justice")
+    assert len(rows) == 16 * 3 + 2 + 9
+    assert rows[:3] == [
+        ("Basingstoke and Deane", "unemployment_rate_pct", "5.4", *labour_market),
+        ("Basingstoke and Deane", "population", "167800", *census),
+        ("Basingstoke and Deane", "bme_population_pct", "7.1", *census),
+    ]
+    assert rows[45:50] == [
+        ("England and Wales", "unemployment_rate_pct", "8.0", *labour_market),
+        ("England and Wales", "population", "56075900", *census),
+        ("England and Wales", "bme_population_pct", "14.1", *census),
+        ("Hampshire", "violence_against_person_rate_per_1000", "13", *crime_survey),
+        ("England and Wales", "violence_against_person_rate_per_1000", "14", *crime_survey),
+    ]
+    assert rows[50:] == [
+        ("Hampshire Probation Trust", "caseload_total", "5981", *caseload),
+        ("Hampshire Probation Trust", "caseload_white_pct", "87.1", *caseload),
+        ("Hampshire Probation Trust", "caseload_minority_ethnic_pct", "6.9", *caseload),
+        ("Hampshire Probation Trust", "caseload_male_pct", "88.9", *caseload),
+        ("Hampshire Probation Trust", "caseload_female_pct", "11.1", *caseload),
+        ("England and Wales", "caseload_white_pct", "77.1", *caseload),
+        ("England and Wales", "caseload_minority_ethnic_pct", "19.7", *caseload),
+        ("England and Wales", "caseload_male_pct", "89.9", *caseload),
+        ("England and Wales", "caseload_female_pct", "10.1", *caseload),
+    ]
+
+
 # ---------------------------------------------------------------- the other areas
 
 
@@ -423,3 +476,200 @@ def test_catalogue_follows_the_methodology() -> None:
         outcome = int(criteria[question["criterion_code"]]["outcome_code"])
         victim_harm = question["criterion_code"] in {"5.1", "5.2", "5.3"}
         assert mapped[question["question_id"]] == ({outcome, 4} if victim_harm else {outcome}), question["question_id"]
+
+
+AREA_MEASURES = [
+    "unemployment_rate_pct",
+    "population",
+    "bme_population_pct",
+    "caseload_total",
+    "caseload_white_pct",
+    "caseload_minority_ethnic_pct",
+    "caseload_male_pct",
+    "caseload_female_pct",
+]
+
+
+def test_every_return_renders_a_victim_questionnaire_and_a_valid_context() -> None:
+    catalogue = demo.load_demo_catalogue()
+    for inspection in demo.DEMO_INSPECTIONS:
+        files = demo.render_return(inspection, catalogue)
+        assert {"victim_questionnaire.csv", "context.csv"} <= set(files), inspection.inspection_id
+        assert list(files) == [name for name in CONTRACT_ORDER if name in files], inspection.inspection_id
+        context = list(csv.DictReader(io.StringIO(files["context.csv"].decode("utf-8"))))
+        assert_context_is_valid(context, inspection.inspection_id)
+
+
+def test_victim_respondents_put_one_area_over_the_disclosure_threshold(landing: Path) -> None:
+    respondents = {
+        inspection_id: len(read_csv(return_folder(landing, inspection_id) / "victim_questionnaire.csv"))
+        for inspection_id in INSPECTIONS
+    }
+    assert min(respondents.values()) >= 1
+    assert respondents["hampshire-2013"] == 4
+    assert respondents["placeholder-area-b-2013"] == 2
+    assert respondents["placeholder-area-c-2014"] == 3
+    assert [i for i, n in respondents.items() if n >= 10] == ["london-2014"]
+    assert respondents["london-2014"] == 12
+
+
+@pytest.mark.parametrize("inspection_id", [i for i in INSPECTIONS if i != "hampshire-2013"])
+def test_other_areas_context_has_the_area_and_the_national_comparators(inspection_id: str) -> None:
+    inspection = INSPECTIONS[inspection_id]
+    rows = demo.build_context(inspection)
+    area_rows = [row for row in rows if row[0] == inspection.area]
+    assert [row[1] for row in area_rows] == AREA_MEASURES
+    assert {row[4] for row in area_rows if row[1] != "population"} == {demo.INVENTED_SOURCE}
+    periods = {row[1]: row[3] for row in area_rows}
+    assert periods["unemployment_rate_pct"] == "October to September 2012"
+    assert periods["population"] == periods["bme_population_pct"] == "2011"
+    assert {periods[m] for m in AREA_MEASURES if m.startswith("caseload")} == {"October 2012"}
+
+    hampshire = {(row[0], row[1]): row for row in demo.build_context(INSPECTIONS["hampshire-2013"])}
+    national = [row for row in rows if row[0] == "England and Wales"]
+    assert [row[1] for row in national] == [m for m in AREA_MEASURES if m != "caseload_total"]
+    # Exactly the national rows of Hampshire's appendix: same values, periods and sources.
+    assert national == [hampshire["England and Wales", row[1]] for row in national]
+    assert len(rows) == len(area_rows) + len(national)
+
+
+# ---------------------------------------------------------------- the offender survey
+
+SURVEY_QUESTIONS = seed("code_lists/survey_questions.csv")
+SURVEYS = {survey.survey_id: survey for survey in demo.DEMO_SURVEYS}
+
+
+def survey_rows(files: dict[str, bytes]) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(files["responses.csv"].decode("utf-8"))))
+
+
+@pytest.fixture(scope="module")
+def rendered_surveys() -> dict[str, dict[str, bytes]]:
+    return {survey.survey_id: demo.render_survey(survey) for survey in demo.DEMO_SURVEYS}
+
+
+def test_survey_rendering_is_deterministic(rendered_surveys: dict[str, dict[str, bytes]]) -> None:
+    for survey in demo.DEMO_SURVEYS:
+        assert demo.render_survey(survey) == rendered_surveys[survey.survey_id]
+
+
+def test_surveys_are_the_2012_and_2013_deliveries(rendered_surveys: dict[str, dict[str, bytes]]) -> None:
+    assert {i: s.survey_year for i, s in SURVEYS.items()} == {
+        "noms-offender-survey-2012": 2012,
+        "noms-offender-survey-2013": 2013,
+    }
+    for survey_id, files in rendered_surveys.items():
+        assert list(files) == ["survey.yaml", "responses.csv", "_READY"], survey_id
+        assert files["_READY"] == b""
+        document = yaml.safe_load(files["survey.yaml"].decode("utf-8"))
+        assert list(document) == ["survey_id", "survey_year", "synthetic"]
+        assert document == {"survey_id": survey_id, "survey_year": SURVEYS[survey_id].survey_year, "synthetic": True}
+        assert b"\r" not in files["responses.csv"]
+
+
+def test_survey_responses_follow_the_catalogue(rendered_surveys: dict[str, dict[str, bytes]]) -> None:
+    for survey_id, files in rendered_surveys.items():
+        year = SURVEYS[survey_id].survey_year
+        columns = next(csv.reader(io.StringIO(files["responses.csv"].decode("utf-8"))))
+        assert columns == ["response_id", "area", *[q["question_id"] for q in SURVEY_QUESTIONS]]
+        rows = survey_rows(files)
+        ids = [row["response_id"] for row in rows]
+        assert len(set(ids)) == len(ids)
+        assert all(re.fullmatch(rf"SYN-S{year}-\d{{6}}", i) for i in ids)
+        for question in SURVEY_QUESTIONS:
+            qid = question["question_id"]
+            options = [o for o in question["answer_options"].split("|") if o != "blank"]
+            cells = [row[qid] for row in rows]
+            if question["answer_type"] == "single":
+                assert set(cells) <= {*options, ""}, qid
+                assert 0.01 <= cells.count("") / len(cells) <= 0.06, qid  # about 3% blank
+            else:
+                for cell in cells:
+                    if not cell:
+                        continue
+                    ticked = cell.split(";")
+                    # Each option once, in catalogue order.
+                    assert ticked == [o for o in options if o in ticked], (qid, cell)
+                assert any(";" in cell for cell in cells) and "" in cells, qid
+
+
+def test_survey_covers_every_demo_area_and_some_uninspected_trusts(
+    rendered_surveys: dict[str, dict[str, bytes]],
+) -> None:
+    demo_areas = {inspection.area for inspection in demo.DEMO_INSPECTIONS}
+    trusts = seed_codes("code_lists/probation_areas.csv", "area")
+    assert len(demo_areas) == 11
+    for survey_id, files in rendered_surveys.items():
+        areas = {row["area"] for row in survey_rows(files)}
+        others = areas - demo_areas
+        assert demo_areas <= areas, survey_id
+        assert len(others) == 3 and others <= trusts, survey_id
+
+
+def test_survey_sizes_include_hampshire_s_565_and_one_small_area(rendered_surveys: dict[str, dict[str, bytes]]) -> None:
+    sizes = {
+        survey_id: Counter(row["area"] for row in survey_rows(files)) for survey_id, files in rendered_surveys.items()
+    }
+    s2012, s2013 = sizes["noms-offender-survey-2012"], sizes["noms-offender-survey-2013"]
+    assert s2012["Hampshire"] == 565
+    assert 400 <= s2013["Hampshire"] <= 700
+    assert s2012["Placeholder Area E"] == 7
+    assert s2013["Placeholder Area F"] == 4
+    small_areas = {"noms-offender-survey-2012": "Placeholder Area E", "noms-offender-survey-2013": "Placeholder Area F"}
+    for survey_id, small in small_areas.items():
+        others = {area: n for area, n in sizes[survey_id].items() if area not in (small, "Hampshire")}
+        assert all(120 <= n <= 900 for n in others.values()), (survey_id, others)
+
+
+def test_hampshire_2012_survey_follows_the_report(rendered_surveys: dict[str, dict[str, bytes]]) -> None:
+    rows = [row for row in survey_rows(rendered_surveys["noms-offender-survey-2012"]) if row["area"] == "Hampshire"]
+    others = [row for row in survey_rows(rendered_surveys["noms-offender-survey-2012"]) if row["area"] != "Hampshire"]
+
+    def share(rows: list[dict[str, str]], test: Callable[[dict[str, str]], bool]) -> float:
+        return sum(1 for row in rows if test(row)) / len(rows)
+
+    involved = share(rows, lambda r: r["sq_involved_in_sentence_plan"] == "yes")
+    # "an even higher level of involvement in sentence planning" than the almost three-quarters seen.
+    assert 0.78 <= involved <= 0.86
+    assert involved > share(others, lambda r: r["sq_involved_in_sentence_plan"] == "yes")
+    # Accommodation "noted by over one-quarter of respondents".
+    assert 0.25 < share(rows, lambda r: "accommodation" in r["sq_more_help_with"].split(";")) <= 0.32
+    # "generally very positive".
+    assert share(rows, lambda r: r["sq_overall_experience"] in ("very_good", "good")) >= 0.8
+    assert share(rows, lambda r: r["sq_overall_experience"] == "very_good") > 0.45
+
+
+def test_write_demo_surveys_writes_ready_last(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "surveys" / "noms-offender-survey-2012").mkdir(parents=True)
+    (tmp_path / "surveys" / "noms-offender-survey-2012" / "_READY").write_bytes(b"")
+    written: list[Path] = []
+    real_write = demo._write_bytes
+
+    def recording_write(path: Path, data: bytes) -> None:
+        # A marker from an earlier write is gone before any file is written.
+        if not written or written[-1].parent != path.parent:
+            assert not (path.parent / "_READY").exists(), path.parent
+        written.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(demo, "_write_bytes", recording_write)
+    paths = demo.write_demo_surveys(tmp_path)
+    assert paths == [tmp_path / "surveys" / s.survey_id for s in demo.DEMO_SURVEYS]
+    for path in paths:
+        assert [p.name for p in written if p.parent == path] == ["survey.yaml", "responses.csv", "_READY"]
+        assert (path / "_READY").read_bytes() == b""
+        assert (path / "responses.csv").read_bytes() == demo.render_survey(SURVEYS[path.name])["responses.csv"]
+
+
+def test_survey_generator_fails_on_an_unknown_question_or_option(tmp_path: Path) -> None:
+    catalogue = (SEEDS / "code_lists" / "survey_questions.csv").read_text(encoding="utf-8")
+    (tmp_path / "code_lists").mkdir()
+    path = tmp_path / "code_lists" / "survey_questions.csv"
+
+    path.write_text(catalogue + "sq_new_question,About experience,New?,single,yes|no|blank\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="sq_new_question"):
+        demo.render_survey(demo.DEMO_SURVEYS[0], seeds_dir=tmp_path)
+
+    path.write_text(catalogue.replace("|health|", "|health|gambling|"), encoding="utf-8")
+    with pytest.raises(ValueError, match="sq_more_help_with"):
+        demo.load_survey_questions(tmp_path)
