@@ -60,6 +60,12 @@ def responses_suite(catalogue: Catalogue, known_areas: list[str]) -> gx.Expectat
         "responses",
         [
             exact_columns("responses", columns(catalogue)),
+            rule(
+                gxe.ExpectTableRowCountToBeBetween,
+                "responses.not_empty",
+                "a delivery must hold at least one response",
+                min_value=1,
+            ),
             required("responses", "response_id"),
             unique("responses", "response_id", "response_id"),
             required("responses", "area"),

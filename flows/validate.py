@@ -64,7 +64,7 @@ def _batch(table: str, frame: pd.DataFrame):
 def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Finding], SuiteOutcome]:
     """Validate one table; findings name rows (or keys, for inspection.yaml), never values."""
     result = _batch(table.name, table.frame).validate(suite, result_format={"result_format": "COMPLETE"})
-    column_rule_failed = False
+    present = set(table.frame.columns)
     findings: list[Finding] = []
     for outcome in result.results:
         config = outcome.expectation_config
@@ -74,18 +74,18 @@ def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Findin
         if outcome.success:
             continue
         if config.type == "expect_table_columns_to_match_set":
-            column_rule_failed = True
             findings += _column_findings(table, list(kwargs["column_set"]), key_value)
             continue
-        raised = (outcome.exception_info or {}).get("raised_exception")
-        if raised:
-            if column_rule_failed:
-                continue  # the column is missing: already reported by the column rule
+        columns = [kwargs["column"]] if kwargs.get("column") else list(kwargs.get("column_list") or [])
+        if any(name not in present for name in columns):
+            continue  # the column is missing: the column rule reports it, once
+        if _raised_exception(outcome.exception_info):
             raise RuntimeError(f"suite {suite.name}: {config.type} could not run: {outcome.exception_info}")
-        column = kwargs.get("column") or " + ".join(kwargs.get("column_list", []))
+        column = " + ".join(columns)
         if column == context.NUMERIC_VALUE:
             column = "value"
-        rows = tuple(int(i) for i in outcome.result.get("unexpected_index_list") or ())
+        # A row is named once, however many of its values (ticked options) break the rule.
+        rows = tuple(dict.fromkeys(int(i) for i in outcome.result.get("unexpected_index_list") or ()))
         if key_value:
             findings.append(Finding(source=table.source, key=column, rule=rule_text, rule_id=rule_id))
         else:
@@ -97,6 +97,16 @@ def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Findin
             )
     failed = sum(not outcome.success for outcome in result.results)
     return findings, SuiteOutcome(suite.name, table.source, len(result.results), failed)
+
+
+def _raised_exception(info: dict | None) -> bool:
+    """GX reports an expectation that could not run either at the top level of exception_info or
+    keyed by metric (GX 1.24)."""
+    if not info:
+        return False
+    if info.get("raised_exception"):
+        return True
+    return any(isinstance(value, dict) and value.get("raised_exception") for value in info.values())
 
 
 def _column_findings(table: Table, expected: list[str], key_value: bool) -> list[Finding]:

@@ -132,10 +132,12 @@ def add_column(file: str, column: str, value: str):
     return mutate
 
 
-def context_value(measure: str, value: str):
+def context_value(measure: str, value: str, geography: str | None = None):
+    """Set the first value of `measure` in context.csv (of `geography`, if given)."""
+
     def mutate(folder: Path) -> Path:
         def change(rows):
-            index = next(i for i, r in enumerate(rows) if r[1] == measure)
+            index = next(i for i, r in enumerate(rows) if r[1] == measure and geography in (None, r[0]))
             rows[index][2] = value
 
         rewrite_csv(folder / "context.csv", change)

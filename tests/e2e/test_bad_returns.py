@@ -53,6 +53,8 @@ BROKEN = [
     ("unknown-methodology", yaml_value(methodology="iaow-2099"), "inspection.methodology.in_code_list", "inspection.yaml, key methodology"),
     ("context-number-with-commas", context_value("population", "1,317,800"), "context.value.number", "context.csv, row"),
     ("context-out-of-range", context_value("bme_population_pct", "140"), "context.value.range.bme_population_pct", "context.csv, row"),
+    ("context-districts-do-not-add-up", context_value("population", "99800", geography="Rushmoor"), "context.population.parts_add_up", "context.csv, rows"),
+    ("context-shares-over-100", context_value("caseload_female_pct", "12.1", geography="Hampshire Probation Trust"), "context.caseload_gender.sums_to_100", "context.csv, rows"),
     ("victim-answer-not-an-option", set_cell("victim_questionnaire.csv", 3, "vq_feel_safer", "definitely"), "victim_questionnaire.vq_feel_safer.in_code_list", "victim_questionnaire.csv, row 3, column vq_feel_safer"),
     ("position-already-held", yaml_value(inspection_id="hampshire-2013", position_in_group=3), "programme.position_taken", "inspection.yaml, key position_in_group"),
     ("second-methodology-in-a-group", yaml_value(methodology="hmip-four-point-bands"), "programme.group_methodology", "inspection.yaml, key methodology"),
