@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import demo
 from flows.archive import content_hash
 from flows.config import Paths
 from flows.contract import READY_MARKER, locate_return
@@ -188,6 +189,26 @@ def test_twelve_returns_at_once_each_publish_once_and_the_completed_group_report
     assert "WarehouseBusy" not in log and "Traceback" not in log
 
 
+def test_a_dropped_survey_delivery_publishes_itself(served, tmp_path):
+    """After the twelve returns, every area the demo delivery names is known."""
+    staging = tmp_path / "landing"
+    (delivery,) = [d for d in demo.write_demo_surveys(staging) if d.name == "noms-offender-survey-2013"]
+    target = served.landing_surveys / delivery.name
+    target.mkdir(parents=True)
+    for file in delivery.iterdir():
+        if file.name != READY_MARKER:
+            shutil.copy2(file, target / file.name)
+    (target / READY_MARKER).touch()
+
+    wait_for("the survey's publication", lambda: table_exists(served.published_db, "marts", "dim_survey") and query(
+        served.published_db, "select 1 from marts.dim_survey where survey_id = ?", [delivery.name]))
+    run = wait_for("the run's final state", lambda: next((r for r in flow_runs(f"survey-{delivery.name}", served) if r.state.is_final()), None))
+    assert run.state.is_completed(), run.state
+    assert "responses from 14 areas" in run.state.message
+    wait_for("the landed event", lambda: events_about("iaow.survey.landed", f"iaow.survey.{delivery.name}"), 30)
+    wait_for("the published event", lambda: events_about("iaow.survey.published", f"iaow.survey.{delivery.name}"), 30)
+
+
 def test_the_rescore_deployment_runs_on_demand(served):
     from prefect.deployments import run_deployment
 
@@ -196,7 +217,10 @@ def test_the_rescore_deployment_runs_on_demand(served):
     assert run.state.message == "0 outcome score(s) would change"
 
 
-@pytest.mark.parametrize("deployment", ["ingest-return/on-landed", "group-report/on-completed", "prune-prefect-history/weekly"])
+@pytest.mark.parametrize(
+    "deployment",
+    ["ingest-return/on-landed", "ingest-survey/on-survey-landed", "group-report/on-completed", "prune-prefect-history/weekly"],
+)
 def test_every_deployment_is_on_the_server(served, deployment):
     from prefect.client.orchestration import get_client
 
