@@ -203,7 +203,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from flows.services import BACKGROUND_SERVICES, background_pid, status
-    from flows.status import inspection_statuses
+    from flows.status import inspection_statuses, published_surveys
 
     p = paths()
     server = status(p)
@@ -217,6 +217,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     _say(f"published warehouse: {p.published_db} ({published} inspections)")
     for row in rows:
         _say(f"  {row.inspection_id:<28} {row.describe()}")
+    surveys = published_surveys(p)
+    if surveys:
+        _say(f"offender survey deliveries ({len(surveys)} published):")
+        for line in surveys:
+            _say(f"  {line}")
     return EXIT_OK
 
 

@@ -68,3 +68,11 @@ def _status_of(inspection_id: str, latest, published: tuple[str, str] | None, re
         latest_rejection["received_at"][:19].replace("T", " "),
         f"{latest_rejection['problems']} problem(s), first {latest_rejection['first_problem']}{note}",
     )
+
+
+def published_surveys(p: Paths) -> list[str]:
+    """One line per published offender survey delivery: id, year, when."""
+    if not table_exists(p.published_db, "marts", "dim_survey"):
+        return []
+    rows = query(p.published_db, "select survey_id, survey_year, published_at from marts.dim_survey order by survey_id")
+    return [f"{survey_id:<28} survey year {year}, published {at:%Y-%m-%d %H:%M:%S %Z}" for survey_id, year, at in rows]

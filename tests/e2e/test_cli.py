@@ -31,7 +31,9 @@ def test_identical_return_exits_0_as_unchanged(demo_home):
     assert "unchanged" in result.stdout and "1: 79%" in result.stdout
 
 
-def test_status_lists_published_inspections(demo_home):
+def test_status_lists_published_inspections_and_surveys(demo_home):
     result = run_iaow("status")
     assert result.returncode == 0
     assert "hampshire-2013" in result.stdout and "(11 inspections)" in result.stdout
+    assert "offender survey deliveries (2 published)" in result.stdout
+    assert "noms-offender-survey-2012    survey year 2012" in result.stdout
