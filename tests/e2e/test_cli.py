@@ -37,3 +37,21 @@ def test_status_lists_published_inspections_and_surveys(demo_home):
     assert "hampshire-2013" in result.stdout and "(11 inspections)" in result.stdout
     assert "offender survey deliveries (2 published)" in result.stdout
     assert "noms-offender-survey-2012    survey year 2012" in result.stdout
+
+
+def test_a_survey_delivery_is_taken_by_the_same_command(demo_home, tmp_path):
+    import shutil
+
+    from flows.config import paths
+
+    unchanged = run_iaow("ingest", str(paths().landing_surveys / "noms-offender-survey-2013"))
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "noms-offender-survey-2013: unchanged" in unchanged.stdout
+
+    broken = tmp_path / "noms-offender-survey-2013"
+    shutil.copytree(paths().landing_surveys / "noms-offender-survey-2013", broken)
+    set_cell("responses.csv", 5, "sq_overall_experience", "superb")(broken)
+    result = run_iaow("ingest", str(broken))
+    assert result.returncode == 1
+    assert "responses.csv, row 5, column sq_overall_experience: must be one of: very_good" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
