@@ -104,7 +104,16 @@ def main() -> None:
             async with get_client() as client:
                 return await client.read_flow_runs(flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[f"home-{p.home_id}"])))
 
-        by_name = {run.name: run for run in asyncio.run(runs()) if run.name.startswith("ingest-")}
+        # The file is published before its run ends: wait until every run is final.
+        deadline = time.monotonic() + 60
+        while True:
+            by_name = {run.name: run for run in asyncio.run(runs()) if run.name.startswith("ingest-") and run.state.is_final()}
+            if all(f"ingest-{i}" in by_name for i in ready_at) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        missing = [i for i in ready_at if f"ingest-{i}" not in by_name]
+        if missing:
+            sys.exit(f"no finished run found for {missing}; runs seen: {sorted(by_name)}")
         landed = Ledger(p.run / "landed.json").latest_by_inspection()
         stages: dict[str, list[float]] = {"watcher_detects": [], "trigger_creates_run": [], "run_waits_for_worker": [], "run": []}
         for inspection_id, ready in ready_at.items():
