@@ -80,15 +80,7 @@ def locate_return(path: Path) -> ReturnSource:
 def read_return(source: ReturnSource) -> ParsedReturn:
     """Read every table of the return, or raise ReturnRejected naming each structural problem."""
     findings: list[Finding] = []
-    if not re.fullmatch(INSPECTION_ID_PATTERN, source.name):
-        findings.append(
-            Finding(
-                source=source.path.name,
-                rule_id="return.name.slug",
-                rule="the folder or workbook must be named after the inspection id "
-                "(lower-case letters, digits and hyphens, 3-64 characters, e.g. hampshire-2013)",
-            )
-        )
+    check_name_is_slug(source, "return.name.slug", "folder or workbook", "inspection id", "hampshire-2013", findings)
     reader = _read_workbook if source.kind == "workbook" else _read_folder
     inspection, tables = reader(source, findings)
     if findings:
@@ -122,6 +114,20 @@ def _read_folder(source: ReturnSource, findings: list[Finding]):
             if frame is not None:
                 tables[table] = Table(table, file.name, frame)
     return inspection, tables
+
+
+def check_name_is_slug(source: ReturnSource, rule_id: str, container: str, named_after: str, example: str,
+                       findings: list[Finding]) -> None:
+    """A return or delivery is named after its id, which must be a slug."""
+    if not re.fullmatch(INSPECTION_ID_PATTERN, source.name):
+        findings.append(
+            Finding(
+                source=source.path.name,
+                rule_id=rule_id,
+                rule=f"the {container} must be named after the {named_after} "
+                f"(lower-case letters, digits and hyphens, 3-64 characters, e.g. {example})",
+            )
+        )
 
 
 def check_members(present: set[str], allowed: list[str], required: list[str], what: str, label, findings: list[Finding]) -> None:

@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from flows.contract import (
-    INSPECTION_ID_PATTERN,
     READY_MARKER,
     ReturnSource,
     Table,
     UsageError,
     check_members,
+    check_name_is_slug,
     read_csv_table,
     read_key_value_yaml,
 )
@@ -59,18 +59,8 @@ def locate_delivery(path: Path) -> ReturnSource:
 
 def read_delivery(source: ReturnSource) -> ParsedSurvey:
     """Read survey.yaml and responses.csv, or raise ReturnRejected naming each structural problem."""
-    import re
-
     findings: list[Finding] = []
-    if not re.fullmatch(INSPECTION_ID_PATTERN, source.name):
-        findings.append(
-            Finding(
-                source=source.path.name,
-                rule_id="delivery.name.slug",
-                rule="the folder must be named after the survey id "
-                "(lower-case letters, digits and hyphens, 3-64 characters, e.g. noms-offender-survey-2012)",
-            )
-        )
+    check_name_is_slug(source, "delivery.name.slug", "folder", "survey id", "noms-offender-survey-2012", findings)
     present = {p.name: p for p in source.files if not p.name.startswith(".")}
     check_members(
         set(present) - {READY_MARKER},
