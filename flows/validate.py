@@ -36,6 +36,19 @@ class ValidationResult:
     def ok(self) -> bool:
         return not self.findings
 
+    def run(self, table: Table, suite, key_value: bool = False) -> bool:
+        """Run one suite, keep its findings and outcome; True when it found nothing."""
+        found, outcome = run_suite(table, suite, key_value)
+        self.findings.extend(found)
+        self.suites.append(outcome)
+        return not found
+
+    def run_header(self, header: Table, suite) -> None:
+        """inspection.yaml or survey.yaml: `synthetic` is optional, absent means not synthetic."""
+        if "synthetic" not in header.frame.columns:
+            header.frame["synthetic"] = None
+        self.run(header, suite, key_value=True)
+
 
 @lru_cache(maxsize=1)
 def _gx():
@@ -136,70 +149,50 @@ def _column_findings(table: Table, expected: list[str], key_value: bool) -> list
 
 def validate_return(parsed: ParsedReturn, catalogue: Catalogue) -> ValidationResult:
     """Every suite over every table present, then the cross-file checks."""
-    findings: list[Finding] = []
-    outcomes: list[SuiteOutcome] = []
-
-    def run(table: Table, suite, key_value: bool = False) -> bool:
-        found, outcome = run_suite(table, suite, key_value)
-        findings.extend(found)
-        outcomes.append(outcome)
-        return not found
-
+    result = ValidationResult([], [])
     header = parsed.inspection
-    if "synthetic" not in header.frame.columns:
-        header.frame["synthetic"] = None  # optional key: absent means not synthetic
-    run(header, inspection.build_suite(parsed.source.name, list(catalogue.methodologies)), key_value=True)
+    result.run_header(header, inspection.build_suite(parsed.source.name, list(catalogue.methodologies)))
     methodology = _methodology_of(header, catalogue)
 
     case_table = parsed.tables.get("cases")
     answer_table = parsed.tables.get("answers")
-    cases_ok = case_table is not None and run(case_table, cases.build_suite(catalogue, methodology))
+    cases_ok = case_table is not None and result.run(case_table, cases.build_suite(catalogue, methodology))
     answers_ok = False
     if answer_table is not None:
         case_refs = [] if case_table is None else [r for r in case_table.frame.get("case_ref", []) if r is not None]
-        answers_ok = run(answer_table, answers.build_suite(catalogue, methodology, case_refs))
+        answers_ok = result.run(answer_table, answers.build_suite(catalogue, methodology, case_refs))
     if cases_ok and answers_ok and methodology is not None:
         # Only meaningful once both tables are individually sound.
         gaps = cross_file.missing_answers(case_table.frame, answer_table.frame, methodology.question_ids, case_table.source)
-        findings.extend(gaps)
+        result.findings.extend(gaps)
 
     if "victim_questionnaire" in parsed.tables:
-        run(parsed.tables["victim_questionnaire"], victim_questionnaire.build_suite(catalogue))
+        result.run(parsed.tables["victim_questionnaire"], victim_questionnaire.build_suite(catalogue))
     if "context" in parsed.tables:
         table = parsed.tables["context"]
         values = table.frame["value"] if "value" in table.frame.columns else pd.Series(None, index=table.frame.index)
         table.frame[context.NUMERIC_VALUE] = pd.to_numeric(values, errors="coerce")
-        if run(table, context.build_suite(catalogue)):
+        if result.run(table, context.build_suite(catalogue)):
             # Only meaningful once every value is a number in range.
-            findings.extend(context.parts_add_up(table.frame, catalogue, table.source))
-            findings.extend(context.shares_sum_to_100(table.frame, catalogue, table.source))
+            result.findings.extend(context.parts_add_up(table.frame, catalogue, table.source))
+            result.findings.extend(context.shares_sum_to_100(table.frame, catalogue, table.source))
         table.frame = table.frame.drop(columns=[context.NUMERIC_VALUE])
-    return ValidationResult(findings, outcomes)
+    return result
 
 
 def validate_delivery(parsed: ParsedSurvey, catalogue: Catalogue, known_areas: list[str]) -> ValidationResult:
     """survey.yaml, responses.csv, and every option ticked in a multi-select question."""
-    findings: list[Finding] = []
-    outcomes: list[SuiteOutcome] = []
-
-    def run(table: Table, suite_, key_value: bool = False) -> None:
-        found, outcome = run_suite(table, suite_, key_value)
-        findings.extend(found)
-        outcomes.append(outcome)
-
-    header = parsed.survey
-    if "synthetic" not in header.frame.columns:
-        header.frame["synthetic"] = None  # optional key: absent means not synthetic
-    run(header, survey.header_suite(parsed.source.name), key_value=True)
+    result = ValidationResult([], [])
+    result.run_header(parsed.survey, survey.header_suite(parsed.source.name))
     responses = parsed.responses
-    run(responses, survey.responses_suite(catalogue, known_areas))
+    result.run(responses, survey.responses_suite(catalogue, known_areas))
     for question in catalogue.survey_questions:
         if question.answer_type != "multi" or question.question_id not in responses.frame.columns:
             continue
         ticked = Table(f"responses_{question.question_id}", responses.source, survey.ticked_frame(responses.frame, question))
-        run(ticked, survey.ticked_suite(question))
-        findings.extend(survey.repeated_options(responses.frame, question, responses.source))
-    return ValidationResult(findings, outcomes)
+        result.run(ticked, survey.ticked_suite(question))
+        result.findings.extend(survey.repeated_options(responses.frame, question, responses.source))
+    return result
 
 
 def _methodology_of(header: Table, catalogue: Catalogue) -> Methodology | None:
