@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.config import DBT_PROJECT_DIR, Paths, disclosure_threshold
+from flows.warehouse import query, table_exists
 
 FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
 
@@ -121,16 +122,10 @@ def seeds_fingerprint() -> str:
 
 
 def loaded_seeds_fingerprint(database: Path) -> str | None:
-    import duckdb
-
-    with duckdb.connect(str(database)) as connection:
-        exists = connection.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'seed_state'"
-        ).fetchone()[0]
-        if not exists:
-            return None
-        row = connection.execute(f"select seeds_sha256 from {SEED_STATE_TABLE}").fetchone()
-        return row[0] if row else None
+    if not table_exists(database, "raw", "seed_state"):
+        return None
+    rows = query(database, f"select seeds_sha256 from {SEED_STATE_TABLE}")
+    return rows[0][0] if rows else None
 
 
 def record_seeds_fingerprint(database: Path, fingerprint: str) -> None:
