@@ -17,12 +17,7 @@ select
     counts.answer_option,
     counts.option_order,
     counts.answer_type,
-    case when counts.n_respondents >= controlled.disclosure_threshold then counts.n_respondents end as n_respondents,
-    case when controlled.suppression_reason is null then counts.n_option end as n_option,
-    case when controlled.suppression_reason is null then counts.n_option / counts.n_respondents end as share,
-    controlled.suppression_reason is not null as suppressed,
-    controlled.suppression_reason,
-    controlled.disclosure_threshold
+    {{ disclosed_counts('controlled') }}
 from counts
 inner join controlled
     on controlled.unit_id = counts.survey_id || ' / ' || counts.area
