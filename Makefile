@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: help setup demo test up down status docs bench lock clean distclean
+.PHONY: help setup system demo dashboard test up down status docs bench lock clean distclean
 
 help:
 	@echo "make demo    create .venv (pinned), start the local Prefect server, publish the synthetic demo programme"
 	@echo "make test    run the whole test suite (unit, dbt unit tests, end-to-end, bad input, faults)"
+	@echo "make dashboard  the analysts' dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (reads the published file only)"
 	@echo "make setup   create .venv only          make up / down   start / stop the local Prefect server"
+	@echo "make system  Debian's chromium (report PDFs, browser tests) and poppler-utils (pdftoppm), if missing"
 	@echo "make status  services and published inspections"
 	@echo "make docs    dbt docs (catalogue of marts and columns) into .dbt/target"
 	@echo "make bench   time one 85-case ingest and the demo"
@@ -30,10 +32,27 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --no-deps -e .
 	@touch $(INSTALLED)
 
-demo: setup
+# Chromium prints the group reports to PDF and runs the browser tests; poppler-utils turns PDFs
+# into page images for those tests. Both from Debian's packages (never a browser download).
+SYSTEM_TOOLS := /usr/bin/chromium /usr/bin/pdftoppm /usr/bin/pdftotext /usr/bin/pdfinfo
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+system:
+	@if ls $(SYSTEM_TOOLS) >/dev/null 2>&1; then exit 0; fi; \
+	echo "Installing Debian packages: $(SYSTEM_PACKAGES)"; \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+	{ $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }; \
+	ls $(SYSTEM_TOOLS) >/dev/null
+
+demo: setup system
 	$(BIN)/iaow demo
 
-test: setup
+DASHBOARD_PORT ?= 8501
+dashboard: setup
+	$(BIN)/iaow dashboard --port $(DASHBOARD_PORT)
+
+test: setup system
 	$(BIN)/python -m pytest
 
 up: setup

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import os
+import subprocess
 import sys
 import time
 import traceback
@@ -108,6 +109,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with home_tags():
         outcomes = asyncio.run(process_returns([str(r) for r in [*returns, *deliveries]]))
     rejected = [o for o in outcomes if o.status == "rejected"]
+    from flows.reports import published_groups, render_group_report
+
+    reports = [render_group_report(p, group_id) for group_id in published_groups(p)]
     _say("")
     _say(f"{'inspection':<28} {'status':<10} outcome scores (%) 1-5")
     for outcome in outcomes:
@@ -122,6 +126,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _say(f"Done in {time.perf_counter() - started:.0f} s. Where to look:")
     _say(f"  published warehouse (open read-only): {p.published_db}")
     _say(f"      .venv/bin/duckdb -readonly {p.published_db} \"select * from marts.fct_outcome_scores\"")
+    for report in reports:
+        state = "complete" if report.is_complete else f"provisional, {report.n_inspections} of 6"
+        _say(f"  group report ({state}): {report.path} and {report.pdf_path.name}")
+    _say(f"  score sheets: {p.reports / 'inspections'}/<inspection_id>.html; dashboard: make dashboard")
     _say(f"  Prefect UI (runs, artifacts, events): {prefect_ui_url()}")
     _say(f"  validation reports of rejected returns: {p.quarantine}")
     _say(f"  raw returns as received: {p.archive}")
@@ -189,16 +197,44 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from flows.reports import GroupNotPublished, render_group_report
+    from flows.pdf import PdfUnavailable
+    from flows.reports import GroupNotPublished, published_groups, render_group_report
 
-    try:
-        report = render_group_report(paths(), args.group_id)
-    except GroupNotPublished as missing:
-        _say(f"iaow report: {missing}", err=True)
+    p = paths()
+    groups = published_groups(p) if args.group_id == "all" else [args.group_id]
+    if not groups:
+        _say(f"iaow report: nothing is published yet in {p.published_db}", err=True)
         return EXIT_USAGE
-    state = "complete" if report.is_complete else f"PROVISIONAL, {report.n_inspections} of 6 inspections"
-    _say(f"{report.path} ({state})")
+    for group_id in groups:
+        try:
+            report = render_group_report(p, group_id)
+        except GroupNotPublished as missing:
+            _say(f"iaow report: {missing}", err=True)
+            return EXIT_USAGE
+        except PdfUnavailable as no_pdf:
+            _say(f"{p.reports / group_id / 'index.html'} written; report.pdf not: {no_pdf}", err=True)
+            return EXIT_PLATFORM
+        state = "complete" if report.is_complete else f"PROVISIONAL, {report.n_inspections} of 6 inspections"
+        _say(f"{report.path} and {report.pdf_path.name} ({state}; {len(report.score_sheets)} score sheets "
+             f"in {p.reports / 'inspections'}; {report.seconds:.1f} s)")
     return EXIT_OK
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """The analysts' dashboard (Streamlit) in the foreground, on the published file of IAOW_HOME."""
+    from flows.config import REPO_ROOT
+
+    p = paths()
+    if not p.published_db.exists():
+        _say(f"iaow dashboard: nothing published yet in {p.published_db} (run `make demo` or `iaow ingest`)", err=True)
+        return EXIT_USAGE
+    _say(f"dashboard: http://{args.address}:{args.port} (reading {p.published_db} read-only; Ctrl-C stops it)")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "app.py"),
+        "--server.headless=true", f"--server.port={args.port}", f"--server.address={args.address}",
+        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--global.developmentMode=false",
+    ]
+    return subprocess.call(command)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -270,9 +306,15 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="services, and per inspection: landed, published (when) or rejected (why)").set_defaults(run=cmd_status)
     commands.add_parser("worker", help="run the worker in the foreground (`iaow up` starts it in the background)").set_defaults(run=cmd_worker)
     commands.add_parser("watch", help="run the landing watcher in the foreground").set_defaults(run=cmd_watch)
-    report = commands.add_parser("report", help="render a group's report from the published warehouse")
-    report.add_argument("group_id")
+    report = commands.add_parser(
+        "report", help="render a group's aggregate report (HTML, PDF, CSV tables) and its score sheets from the published warehouse"
+    )
+    report.add_argument("group_id", help="a group id, or `all` for every published group")
     report.set_defaults(run=cmd_report)
+    dashboard = commands.add_parser("dashboard", help="start the analysts' dashboard (Streamlit) on the published warehouse")
+    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard.add_argument("--address", default="127.0.0.1")
+    dashboard.set_defaults(run=cmd_dashboard)
 
     dbt = commands.add_parser("dbt", help="run dbt (e.g. `iaow dbt docs generate`) on a scratch copy of the private warehouse")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)

@@ -178,6 +178,21 @@ def findings_from_dbt_tests(failure: DbtBuildFailed) -> list[Finding]:
     ]
 
 
+@task(name="refresh-score-sheets", cache_policy=NO_CACHE)
+def refresh_score_sheets(p: Paths, group_id: str) -> list[Path]:
+    """The group's score sheets, from what was just published. The publication stands if this
+    fails (a platform defect, logged): `iaow report` renders them again."""
+    from prefect.logging import get_run_logger
+
+    from flows.reports import render_group_score_sheets
+
+    try:
+        return render_group_score_sheets(p, group_id)
+    except Exception as error:
+        get_run_logger().error("score sheets of %s not rendered (publication stands; `iaow report %s`): %s", group_id, group_id, error)
+        return []
+
+
 # ------------------------------------------------------------------ flow
 
 
@@ -221,6 +236,7 @@ async def ingest_return(path: str):
                 raise  # a platform defect, not the sender's: the run fails with dbt's message
             return await reject(source, archived, test_findings, validation.suites, p)
         commit_and_publish(p)
+    refresh_score_sheets(p, parsed.header["group_id"])
 
     outcome = IngestOutcome(
         "published", source.name, inspection_id, archived.sha256, publication.publication_id,

@@ -42,10 +42,11 @@ async def group_report(group_id: str):
     events.emit(
         events.REPORT_PUBLISHED,
         events.group_resource(group_id),
-        {"group_id": group_id, "path": str(report.path), "n_inspections": report.n_inspections, "provisional": not report.is_complete},
+        {"group_id": group_id, "path": str(report.path), "pdf_path": str(report.pdf_path), "n_inspections": report.n_inspections,
+         "provisional": not report.is_complete},
     )
     status = "complete" if report.is_complete else f"provisional, {report.n_inspections} of 6"
-    return Completed(message=f"report of {group_id} ({status}): {report.path}", data=str(report.path))
+    return Completed(message=f"report of {group_id} ({status}) in {report.seconds:.1f} s: {report.path}, {report.pdf_path}", data=str(report.path))
 
 
 # ------------------------------------------------------------------ rescore
