@@ -208,7 +208,7 @@ def heat_colour(score_pct: float) -> tuple[str, str]:
     share = max(0.0, min(1.0, score_pct / 100))
     light, dark = (240, 246, 252), (8, 48, 107)
     rgb = tuple(round(dark[i] + (light[i] - dark[i]) * share) for i in range(3))
-    return "#%02x%02x%02x" % rgb, ("#ffffff" if share < 0.55 else INK)
+    return "#" + "".join(f"{channel:02x}" for channel in rgb), ("#ffffff" if share < 0.55 else INK)
 
 
 def heat_map(title: str, columns: Sequence[str], sections: Sequence[HeatSection], small_n: int = 10) -> str:

@@ -33,6 +33,9 @@ DERIVED_COLUMNS = {
     "question_text": "Wording of the question as the case assessment tool asks it.",
     "group_pooled_score_pct": "The group's pooled score for the outcome (fct_group_outcome_scores.pooled_score_pct).",
     "national_value": "The same measure for England and Wales (the national comparator).",
+    "mean_score_pct": "Unweighted mean of the areas' scores for the outcome, as a percentage (one decimal).",
+    "min_score_pct": "Lowest area score in the group for the outcome, as a percentage (one decimal).",
+    "max_score_pct": "Highest area score in the group for the outcome, as a percentage (one decimal).",
 }
 
 

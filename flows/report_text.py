@@ -17,7 +17,7 @@ N_FINDINGS = 3
 SUPPRESSION_REASONS = {
     "small_count": "a count of 1 to {t_minus_1} respondents",
     "small_denominator": "a question answered by fewer than {t} respondents",
-    "secondary": "withheld so that another withheld count cannot be worked out by subtraction",
+    "secondary": "a count withheld so that another withheld count cannot be worked out by subtraction",
 }
 
 
