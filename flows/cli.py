@@ -109,9 +109,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with home_tags():
         outcomes = asyncio.run(process_returns([str(r) for r in [*returns, *deliveries]]))
     rejected = [o for o in outcomes if o.status == "rejected"]
+    from flows.pdf import PdfUnavailable
     from flows.reports import published_groups, render_group_report
 
-    reports = [render_group_report(p, group_id) for group_id in published_groups(p)]
+    try:
+        reports = [render_group_report(p, group_id) for group_id in published_groups(p)]
+    except PdfUnavailable as no_pdf:
+        _say(f"iaow demo: published, but the group reports' PDFs were not printed: {no_pdf}", err=True)
+        return EXIT_PLATFORM
     _say("")
     _say(f"{'inspection':<28} {'status':<10} outcome scores (%) 1-5")
     for outcome in outcomes:
