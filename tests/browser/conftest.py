@@ -26,7 +26,9 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in this thread
+# while it is open, and the other tests' asyncio.run() refuses to start inside it.
+@pytest.fixture(scope="module")
 def browser():
     if shutil.which(CHROMIUM) is None:
         pytest.fail(f"{CHROMIUM} is missing: `make system` installs Debian's chromium package")
