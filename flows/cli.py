@@ -237,7 +237,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "app.py"),
         "--server.headless=true", f"--server.port={args.port}", f"--server.address={args.address}",
-        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--global.developmentMode=false",
+        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--global.developmentMode=false", "--client.toolbarMode=viewer",
     ]
     return subprocess.call(command)
 

@@ -1,0 +1,420 @@
+"""Read helpers of the analysts' dashboard: the queries it runs on the published file and the
+formatting of their results for display. Pure functions, testable without Streamlit.
+
+Every read opens the published file read-only, runs one query and closes it again, so the
+dashboard never holds the file open between reruns: a publication replaces the file with an
+atomic rename, and the next read simply opens the new one. The file's identity (inode,
+modification time, size) is the cache key of the app, so a new publication shows up on the
+next rerun; a read checks that the file it read is still the one the key names.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+import warnings
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import pandas as pd
+
+# Seconds to wait before the one retry of a read that failed to open the file.
+RETRY_DELAY = 0.25
+
+
+class FileIdentity(NamedTuple):
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+class PublishedFileMissing(Exception):
+    """Nothing has been published in this data directory yet."""
+
+
+class PublishedFileChanged(Exception):
+    """A publication replaced the file while it was being read; read again."""
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """Identity of the file now at `path`; a publication always gives a new one."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return FileIdentity(stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _read_once(path: Path, sql: str, params: tuple) -> pd.DataFrame:
+    # An in-memory database attaching the file, not duckdb.connect(path): DuckDB shares one
+    # instance per path inside a process, so while another session of the app had the old file
+    # open, connect(path) would hand back the old (replaced) file's data.
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.execute(f"ATTACH '{_sql_string(str(path))}' AS published (READ_ONLY)")
+        connection.execute("USE published")
+        result = connection.execute(sql, list(params))
+        with warnings.catch_warnings():
+            # DuckDB 1.5's conversion uses an `inplace` pandas 3.1 deprecates: its concern, not ours.
+            warnings.filterwarnings("ignore", message="The inplace keyword", category=pd.errors.Pandas4Warning)
+            return result.df()
+    finally:
+        connection.close()
+
+
+def _sql_string(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def read_published(path: Path, sql: str, params: tuple = (), identity: FileIdentity | None = None) -> pd.DataFrame:
+    """Run one query on the published file, opened read-only and closed again. With `identity`,
+    raise PublishedFileChanged unless the file read is that one (so a cache keyed on the
+    identity never stores another file's rows)."""
+    for attempt in (1, 2):
+        before = file_identity(path)
+        if before is None:
+            raise PublishedFileMissing(str(path))
+        if identity is not None and before != identity:
+            raise PublishedFileChanged(str(path))
+        try:
+            frame = _read_once(path, sql, params)
+        except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException):
+            # Opening can fail transiently (the file renamed between stat and open); once more.
+            if attempt == 2:
+                raise
+            time.sleep(RETRY_DELAY)
+            continue
+        if file_identity(path) != before:
+            raise PublishedFileChanged(str(path))
+        return frame
+    raise AssertionError("unreachable")
+
+
+# Question ids are `q<criterion>.<n>`: sort them by number, so q2.1.10 follows q2.1.9.
+_QUESTION_ORDER = "list_transform(string_split(ltrim({col}, 'q'), '.'), x -> try_cast(x AS INTEGER))"
+
+QUERIES: dict[str, str] = {
+    "latest_publication": """
+        SELECT publication_id, published_at, reason FROM marts.dim_publication
+        ORDER BY published_at DESC, publication_id DESC LIMIT 1""",
+    "groups": """
+        SELECT group_id, any_value(group_theme) AS group_theme, min(fieldwork_start) AS first_fieldwork_start,
+               count(*) AS n_inspections
+        FROM marts.dim_inspection GROUP BY group_id ORDER BY first_fieldwork_start, group_id""",
+    "inspections": """
+        SELECT inspection_id, area, group_id, group_theme, position_in_group, fieldwork_start, methodology,
+               n_cases, is_synthetic, published_at
+        FROM marts.dim_inspection ORDER BY group_id, position_in_group""",
+    "outcomes": "SELECT outcome_code, outcome_name, outcome_short_name FROM marts.dim_outcome ORDER BY outcome_code",
+    "methodologies": "SELECT methodology_id, name, status, score_rule, description FROM marts.dim_methodology",
+    "outcome_score": """
+        SELECT inspection_id, outcome_code, outcome_name, methodology, score_pct, ci_low, ci_high, rating,
+               n_questions, n_cases, n_sufficient_pooled, n_relevant_pooled, published_at
+        FROM marts.fct_outcome_scores WHERE inspection_id = ? AND outcome_code = ?""",
+    "area_history": """
+        SELECT h.inspection_id, i.area, h.outcome_code, h.outcome_name, h.methodology, h.published_at,
+               h.superseded_at, h.is_current, h.score_pct, h.ci_low, h.ci_high, h.rating, h.n_questions,
+               h.publication_id, h.version_id
+        FROM marts.fct_outcome_scores_history h JOIN marts.dim_inspection i USING (inspection_id)
+        WHERE i.area = ? AND h.outcome_code = ?
+        ORDER BY h.published_at, h.inspection_id""",
+    "programme": """
+        SELECT programme_position, group_id, group_theme, first_fieldwork_start, n_inspections, is_complete,
+               outcome_code, outcome_name, methodology, methodology_status, methodology_segment, is_methodology_break,
+               pooled_score_pct, pooled_score, mean_score, min_score, max_score, pooled_rating
+        FROM marts.fct_programme_outcome_scores WHERE outcome_code = ? ORDER BY programme_position""",
+    "group_areas": """
+        SELECT o.inspection_id, i.area, i.position_in_group, o.n_cases, o.score_pct, o.ci_low, o.ci_high, o.rating,
+               c.rest_of_group_n_inspections, c.rest_of_group_score_pct, c.difference,
+               c.lower_95, c.upper_95, c.lower_998, c.upper_998, c.funnel_position
+        FROM marts.fct_outcome_scores o
+        JOIN marts.dim_inspection i USING (inspection_id)
+        LEFT JOIN marts.fct_area_group_comparisons c
+               ON c.inspection_id = o.inspection_id AND c.outcome_code = o.outcome_code
+        WHERE i.group_id = ? AND o.outcome_code = ?
+        ORDER BY i.position_in_group""",
+    "group_pooled": """
+        SELECT group_id, group_theme, outcome_code, outcome_name, n_inspections, n_inspections_scored, is_complete,
+               pooled_score_pct, pooled_score, mean_score, min_score, max_score, pooled_rating,
+               n_areas_outside_95, n_areas_outside_998
+        FROM marts.fct_group_outcome_scores WHERE group_id = ? AND outcome_code = ?""",
+    "question_drilldown": f"""
+        SELECT q.inspection_id, b.outcome_code, q.question_id, q.criterion_code, t.question_text,
+               b.is_criterion_outcome, q.n_sufficient, q.n_relevant, q.n_not_applicable, q.n_answers,
+               q.score_pct, q.ci_low, q.ci_high
+        FROM marts.fct_question_scores q
+        JOIN marts.bridge_question_outcome b ON b.question_id = q.question_id
+        LEFT JOIN (SELECT question_id, any_value(question_text) AS question_text
+                   FROM marts.dim_question GROUP BY question_id) t ON t.question_id = q.question_id
+        WHERE q.inspection_id = ? AND b.outcome_code = ?
+        ORDER BY {_QUESTION_ORDER.format(col="q.question_id")}""",
+    "survey": """
+        SELECT s.survey_id, s.survey_year, s.area, s.question_id, d.question_text, s.answer_type, s.answer_option,
+               s.option_order, s.n_respondents, s.n_option, s.share, s.suppressed, s.suppression_reason,
+               s.disclosure_threshold
+        FROM marts.fct_survey_results s LEFT JOIN marts.dim_survey_question d USING (question_id)
+        WHERE s.area = ?
+        ORDER BY s.survey_year, s.survey_id, s.question_id, s.option_order""",
+    "victims_inspection": """
+        SELECT v.results_level, v.inspection_id, v.group_id, v.n_inspections_pooled, v.question_id, d.question_text,
+               v.answer_option, v.option_order, v.n_respondents, v.n_option, v.share, v.suppressed,
+               v.suppression_reason, v.disclosure_threshold
+        FROM marts.fct_victim_results v LEFT JOIN marts.dim_victim_question d USING (question_id)
+        WHERE v.results_level = 'inspection' AND v.inspection_id = ?
+        ORDER BY v.question_id, v.option_order""",
+    "victims_group": """
+        SELECT v.results_level, v.inspection_id, v.group_id, v.n_inspections_pooled, v.question_id, d.question_text,
+               v.answer_option, v.option_order, v.n_respondents, v.n_option, v.share, v.suppressed,
+               v.suppression_reason, v.disclosure_threshold
+        FROM marts.fct_victim_results v LEFT JOIN marts.dim_victim_question d USING (question_id)
+        WHERE v.results_level = 'group_pool' AND v.group_id = ?
+        ORDER BY v.question_id, v.option_order""",
+    "context": """
+        SELECT inspection_id, area, measure, measure_label, unit, geography, value, period, source,
+               national_geography, national_value, national_period, national_source, difference_from_national
+        FROM marts.dim_area_context WHERE inspection_id = ? ORDER BY measure_label""",
+    "column_comments": """
+        SELECT table_name, column_name, comment FROM duckdb_columns()
+        WHERE database_name = 'published' AND schema_name = 'marts'""",
+}
+
+# The marts each query reads, in order of precedence for the key to the columns.
+SOURCES: dict[str, tuple[str, ...]] = {
+    "area_history": ("fct_outcome_scores_history", "dim_inspection"),
+    "programme": ("fct_programme_outcome_scores",),
+    "group_areas": ("fct_outcome_scores", "fct_area_group_comparisons", "dim_inspection"),
+    "group_pooled": ("fct_group_outcome_scores",),
+    "question_drilldown": ("fct_question_scores", "bridge_question_outcome", "dim_question"),
+    "survey": ("fct_survey_results", "dim_survey_question"),
+    "victims_inspection": ("fct_victim_results", "dim_victim_question"),
+    "victims_group": ("fct_victim_results", "dim_victim_question"),
+    "context": ("dim_area_context",),
+}
+
+
+def query(path: Path, name: str, params: tuple = (), identity: FileIdentity | None = None) -> pd.DataFrame:
+    return read_published(path, QUERIES[name], params, identity)
+
+
+def column_key(comments: pd.DataFrame, columns: list[str], tables: tuple[str, ...]) -> pd.DataFrame:
+    """Each column with its description, taken from the first of `tables` that documents it."""
+    rows = []
+    for column in columns:
+        description = ""
+        for table in tables:
+            match = comments[(comments.table_name == table) & (comments.column_name == column)]
+            if len(match) and isinstance(match.comment.iloc[0], str):
+                description = " ".join(match.comment.iloc[0].split())
+                break
+        rows.append({"Column": column, "Description": description})
+    return pd.DataFrame(rows, columns=["Column", "Description"])
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+# --- Display formatting -------------------------------------------------------------------
+
+# Every ASCII punctuation mark, which Markdown lets a backslash escape.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def as_plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells escaped for Markdown: st.table renders cells as Markdown, where a `*`, `_`,
+    `$` or a leading `1.` in a question text would otherwise change what the analyst reads."""
+    frame = frame.copy()
+    for column in frame.columns:
+        frame[column] = [_MARKDOWN_PUNCTUATION.sub(r"\\\1", cell) if isinstance(cell, str) else cell
+                         for cell in frame[column]]
+    return frame
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def whole_percent(fraction) -> str:
+    """A 0-1 fraction as a whole percentage, rounded half up: 0.825 -> '83%'."""
+    if _missing(fraction):
+        return "–"
+    return f"{math.floor(float(fraction) * 100 + 0.5)}%"
+
+
+def published_percent(score_pct) -> str:
+    return "–" if _missing(score_pct) else f"{int(score_pct)}%"
+
+
+def interval(low, high) -> str:
+    """A 95% interval of 0-1 fractions as percentages: '75–88%'."""
+    if _missing(low) or _missing(high):
+        return "–"
+    return f"{whole_percent(low)[:-1]}–{whole_percent(high)}"
+
+
+def points(difference) -> str:
+    """A difference of 0-1 scores in percentage points, signed."""
+    if _missing(difference):
+        return "–"
+    return f"{float(difference) * 100:+.1f} pp"
+
+
+def timestamp(value) -> str:
+    if _missing(value):
+        return "–"
+    return pd.Timestamp(value).tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
+
+
+def count(value) -> str:
+    return "–" if _missing(value) else f"{int(value):,}"
+
+
+WITHHELD_REASONS = {
+    "small_denominator": "fewer than {threshold} responded",
+    "small_count": "fewer than {threshold} chose it",
+    "secondary": "would reveal another withheld cell",
+}
+
+
+def withheld(reason, threshold) -> str:
+    """Why disclosure control withheld a cell, in words."""
+    text = WITHHELD_REASONS.get(reason, reason or "disclosure control")
+    return text.format(threshold=threshold if not _missing(threshold) else "the threshold")
+
+
+def without_withheld_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Blank the counts and shares of withheld cells (they are null in the marts already; this
+    makes sure no download or chart can ever carry one)."""
+    frame = frame.copy()
+    suppressed = frame["suppressed"].fillna(False).astype(bool)
+    for column in ("n_option", "share"):
+        frame[column] = frame[column].astype("object").where(~suppressed, None)
+    small_denominator = suppressed & (frame["suppression_reason"] == "small_denominator")
+    frame["n_respondents"] = frame["n_respondents"].astype("object").where(~small_denominator, None)
+    return frame
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Inspection": history.inspection_id,
+        "Published": history.published_at.map(timestamp),
+        "Superseded": history.superseded_at.map(lambda v: "current" if _missing(v) else timestamp(v)),
+        "Score": history.score_pct.map(published_percent),
+        "95% interval": [interval(lo, hi) for lo, hi in zip(history.ci_low, history.ci_high, strict=True)],
+        "Questions": history.n_questions.map(count),
+        "Methodology": history.methodology,
+    })
+
+
+def programme_table(programme: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "#": programme.programme_position.map(count),
+        "Group": programme.group_theme + " (" + programme.group_id + ")",
+        "Inspections": [f"{n} of 6" + ("" if complete else ", in progress")
+                        for n, complete in zip(programme.n_inspections, programme.is_complete, strict=True)],
+        "Methodology": [m + (" (new methodology)" if brk else "")
+                        for m, brk in zip(programme.methodology, programme.is_methodology_break, strict=True)],
+        "Pooled score": programme.pooled_score_pct.map(published_percent),
+        "Mean of areas": programme.mean_score.map(whole_percent),
+        "Range of areas": [f"{whole_percent(lo)[:-1]}–{whole_percent(hi)}"
+                           for lo, hi in zip(programme.min_score, programme.max_score, strict=True)],
+    })
+
+
+def group_table(areas: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Area": areas.area,
+        "Inspection": areas.inspection_id,
+        "Cases": areas.n_cases.map(count),
+        "Score": areas.score_pct.map(published_percent),
+        "95% interval": [interval(lo, hi) for lo, hi in zip(areas.ci_low, areas.ci_high, strict=True)],
+        "Rest of group": areas.rest_of_group_score_pct.map(published_percent),
+        "Difference": areas.difference.map(points),
+        "95% funnel limits": [interval(lo, hi) for lo, hi in zip(areas.lower_95, areas.upper_95, strict=True)],
+        "Funnel position": areas.funnel_position.map(lambda v: "no comparison" if _missing(v) else v),
+    })
+
+
+def drilldown_table(questions: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Question": questions.question_id,
+        "Criterion": questions.criterion_code,
+        "Question text": questions.question_text.fillna(""),
+        "Sufficient / relevant": [f"{count(s)} / {count(r)}"
+                                  for s, r in zip(questions.n_sufficient, questions.n_relevant, strict=True)],
+        "Not applicable": questions.n_not_applicable.map(count),
+        "Score": questions.score_pct.map(published_percent),
+        "95% interval": [interval(lo, hi) for lo, hi in zip(questions.ci_low, questions.ci_high, strict=True)],
+        "Counts through": questions.is_criterion_outcome.map(lambda own: "own criterion" if own else "another criterion"),
+    })
+
+
+def responses_table(results: pd.DataFrame, period_column: str | None = None) -> pd.DataFrame:
+    """Survey or victim results, one row per answer option; a withheld cell says so and why,
+    never a number."""
+    results = without_withheld_numbers(results)
+    suppressed = results.suppressed.fillna(False).astype(bool)
+    table = {}
+    if period_column:
+        table["Year"] = results[period_column].astype(str)
+    table["Question"] = results.question_text.fillna(results.question_id)
+    table["Answer"] = results.answer_option.str.replace("_", " ")
+    table["Respondents"] = [
+        f"fewer than {threshold}" if supp and reason == "small_denominator" else count(n)
+        for n, supp, reason, threshold in zip(results.n_respondents, suppressed, results.suppression_reason,
+                                              results.disclosure_threshold, strict=True)
+    ]
+    table["Chose it"] = ["withheld" if supp else count(n) for n, supp in zip(results.n_option, suppressed, strict=True)]
+    table["Share"] = [
+        "withheld" if supp else ("–" if _missing(share) else f"{float(share) * 100:.1f}%")
+        for share, supp in zip(results.share, suppressed, strict=True)
+    ]
+    table["Why withheld"] = [
+        withheld(reason, threshold) if supp else ""
+        for supp, reason, threshold in zip(suppressed, results.suppression_reason, results.disclosure_threshold,
+                                           strict=True)
+    ]
+    return pd.DataFrame(table)
+
+
+def context_value(value, unit) -> str:
+    if _missing(value):
+        return "–"
+    if unit == "percent":
+        return f"{float(value):.1f}%"
+    if unit == "persons":
+        return f"{float(value):,.0f}"
+    return f"{float(value):,.1f}"
+
+
+def context_difference(difference, unit) -> str:
+    """Area minus national, signed; percentage points for percentages."""
+    if _missing(difference):
+        return "–"
+    if unit == "percent":
+        return f"{float(difference):+.1f} pp"
+    if unit == "persons":
+        return f"{float(difference):+,.0f}"
+    return f"{float(difference):+,.1f}"
+
+
+def context_table(context: pd.DataFrame) -> pd.DataFrame:
+    def place(geography, period) -> str:
+        parts = [p for p in (geography, period) if not _missing(p)]
+        return ", ".join(parts)
+
+    return pd.DataFrame({
+        "Measure": context.measure_label,
+        "Unit": context.unit,
+        "Area": [context_value(v, u) for v, u in zip(context.value, context.unit, strict=True)],
+        "Area's figure for": [place(g, p) for g, p in zip(context.geography, context.period, strict=True)],
+        "England and Wales": [context_value(v, u) for v, u in zip(context.national_value, context.unit, strict=True)],
+        "National figure for": [place(g, p) for g, p in zip(context.national_geography, context.national_period,
+                                                             strict=True)],
+        "Difference": [context_difference(d, u) for d, u in zip(context.difference_from_national, context.unit,
+                                                                  strict=True)],
+        "Source": context.source.fillna(""),
+    })
