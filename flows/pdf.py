@@ -14,17 +14,18 @@ import tempfile
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",  # runs as root in CI
+# Offline Chromium: without the background-networking flags it keeps trying Google's hosts, which
+# a closed network refuses; as root (CI) it needs --no-sandbox. The browser tests use these too.
+CHROMIUM_OFFLINE_FLAGS = (
+    "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-pdf-header-footer",
 )
+CHROMIUM_FLAGS = ("--headless", *CHROMIUM_OFFLINE_FLAGS, "--no-pdf-header-footer")
 PRINT_TIMEOUT_S = 120
 
 

@@ -11,18 +11,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from flows.pdf import CHROMIUM_OFFLINE_FLAGS
+
 CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps trying Google's hosts, which this
-# machine's closed network refuses; as root it needs --no-sandbox.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(CHROMIUM_OFFLINE_FLAGS)  # the flags the report's PDF is printed with
 LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
 
 
