@@ -95,6 +95,14 @@ def read_published(path: Path, sql: str, params: tuple = (), identity: FileIdent
 
 # Question ids are `q<criterion>.<n>`: sort them by number, so q2.1.10 follows q2.1.9.
 _QUESTION_ORDER = "list_transform(string_split(ltrim({col}, 'q'), '.'), x -> try_cast(x AS INTEGER))"
+# The victims' results of one inspection or of its group's pool: the same columns, two filters.
+_VICTIM_RESULTS = """
+        SELECT v.results_level, v.inspection_id, v.group_id, v.n_inspections_pooled, v.question_id, d.question_text,
+               v.answer_option, v.option_order, v.n_respondents, v.n_option, v.share, v.suppressed,
+               v.suppression_reason, v.disclosure_threshold
+        FROM marts.fct_victim_results v LEFT JOIN marts.dim_victim_question d USING (question_id)
+        WHERE {where}
+        ORDER BY v.question_id, v.option_order"""
 
 QUERIES: dict[str, str] = {
     "latest_publication": """
@@ -158,20 +166,8 @@ QUERIES: dict[str, str] = {
         FROM marts.fct_survey_results s LEFT JOIN marts.dim_survey_question d USING (question_id)
         WHERE s.area = ?
         ORDER BY s.survey_year, s.survey_id, s.question_id, s.option_order""",
-    "victims_inspection": """
-        SELECT v.results_level, v.inspection_id, v.group_id, v.n_inspections_pooled, v.question_id, d.question_text,
-               v.answer_option, v.option_order, v.n_respondents, v.n_option, v.share, v.suppressed,
-               v.suppression_reason, v.disclosure_threshold
-        FROM marts.fct_victim_results v LEFT JOIN marts.dim_victim_question d USING (question_id)
-        WHERE v.results_level = 'inspection' AND v.inspection_id = ?
-        ORDER BY v.question_id, v.option_order""",
-    "victims_group": """
-        SELECT v.results_level, v.inspection_id, v.group_id, v.n_inspections_pooled, v.question_id, d.question_text,
-               v.answer_option, v.option_order, v.n_respondents, v.n_option, v.share, v.suppressed,
-               v.suppression_reason, v.disclosure_threshold
-        FROM marts.fct_victim_results v LEFT JOIN marts.dim_victim_question d USING (question_id)
-        WHERE v.results_level = 'group_pool' AND v.group_id = ?
-        ORDER BY v.question_id, v.option_order""",
+    "victims_inspection": _VICTIM_RESULTS.format(where="v.results_level = 'inspection' AND v.inspection_id = ?"),
+    "victims_group": _VICTIM_RESULTS.format(where="v.results_level = 'group_pool' AND v.group_id = ?"),
     "context": """
         SELECT inspection_id, area, measure, measure_label, unit, geography, value, period, source,
                national_geography, national_value, national_period, national_source, difference_from_national
