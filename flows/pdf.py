@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from flows.warehouse import replace_durably
+
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 # Offline Chromium: without the background-networking flags it keeps trying Google's hosts, which
 # a closed network refuses; as root (CI) it needs --no-sandbox. The browser tests use these too.
@@ -56,5 +58,5 @@ def print_to_pdf(html: Path, pdf: Path) -> Path:
         partial.unlink(missing_ok=True)
         detail = (finished.stderr or finished.stdout).strip().splitlines()[-3:]
         raise PdfUnavailable(f"Chromium could not print {html} (exit {finished.returncode}): {' '.join(detail)}")
-    os.replace(partial, pdf)
+    replace_durably(partial, pdf)
     return pdf

@@ -11,7 +11,6 @@ Files are written beside their target and renamed over it: a reader never sees h
 from __future__ import annotations
 
 import base64
-import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from flows.report_text import (
     suppression_summary,
     widest_variation,
 )
+from flows.warehouse import replace_durably
 
 GROUP_SIZE = 6
 
@@ -118,7 +118,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     partial.write_bytes(data)
-    os.replace(partial, target)
+    replace_durably(partial, target)
 
 
 def _synthetic_banner() -> str:
