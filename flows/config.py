@@ -1,21 +1,161 @@
-"""Where everything lives, from environment variables with defaults that work on a fresh checkout.
+"""Settings and the data directory's layout.
 
-All state sits under IAOW_HOME (default: the checkout). Nothing here is machine-specific.
+Every `IAOW_*` environment variable the platform reads is declared once, in `SETTINGS`, with its
+default, its meaning and its validation; nothing else reads them (a test checks, and another
+checks that the README's configuration table lists each one). Importing this module reads
+nothing and writes nothing: entry points call `prepare_environment()` before Prefect is imported.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
-DEFAULT_PREFECT_HOST = "127.0.0.1"
-DEFAULT_PREFECT_PORT = 4200
-DEFAULT_RETENTION_DAYS = 90
+
+class ConfigurationError(ValueError):
+    """An environment setting the platform cannot work with (a usage error, exit code 2)."""
+
+
+# ------------------------------------------------------------------ parsers: text -> value, or why not
+
+
+def _whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[0-9]+", text.strip()):
+            raise ValueError("must be a whole number")
+        value = int(text)
+        if value < minimum or (maximum is not None and value > maximum):
+            upper = f" and at most {maximum}" if maximum is not None else ""
+            raise ValueError(f"must be at least {minimum}{upper}")
+        return value
+
+    return parse
+
+
+def _cron(text: str) -> str:
+    if len(text.split()) != 5:
+        raise ValueError("must be a cron expression of five fields (minute hour day month weekday), e.g. '30 2 * * *'")
+    return text.strip()
+
+
+def _text(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
+def _path(text: str) -> Path:
+    return Path(_text(text)).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None  # None: no default; `default_text` says what happens then
+    meaning: str
+    parse: Callable[[str], Any] = _text
+    default_text: str = ""  # how the README states the default, when it is not a plain value
+    audience: str = "operators"  # "operators", or "developers" (tests and the platform's own plumbing)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("IAOW_HOME", None, "data directory: landing, archive, warehouse, reports, logs (see the layout table)",
+                _path, default_text="the checkout"),
+        Setting("IAOW_PSEUDONYM_KEY", None, "key of the HMAC pseudonyms of case references and respondent ids; "
+                "keep it secret and stable", default_text="generated once into `secrets/pseudonym.key`"),
+        Setting("IAOW_PREFECT_HOST", "127.0.0.1", "where the local Prefect server listens"),
+        Setting("IAOW_PREFECT_PORT", "4200", "port of the local Prefect server", _whole_number(1, 65535)),
+        Setting("IAOW_RESCORE_CRON", "30 2 * * *", "when the programme-wide rescore runs (cron, Europe/London)", _cron),
+        Setting("IAOW_MAINTENANCE_CRON", "0 4 * * 0", "when old flow runs, logs and artifacts are pruned (cron, Europe/London)", _cron),
+        Setting("IAOW_RETENTION_DAYS", "90", "how long Prefect's history (runs, logs, artifacts, events) is kept, in days",
+                _whole_number(1)),
+        Setting("IAOW_CHROMIUM", None, "the Chromium that prints report PDFs", default_text="`chromium` on the PATH"),
+        Setting("IAOW_DISCLOSURE_THRESHOLD", "10", "smallest count of people published in survey and victim results "
+                "(at least 2); applies from the next publication", _whole_number(2)),
+        Setting("IAOW_CRASH_AT", None, "fault tests only: the named crash point at which the process exits abruptly "
+                "(`flows/storage/faults.py`)", default_text="unset: never", audience="developers"),
+        Setting("IAOW_DBT_DATABASE", None, "set by the platform for each dbt invocation: the DuckDB file dbt builds "
+                "(read by `dbt/profiles.yml`); never set it by hand", default_text="set per build", audience="developers"),
+    )
+}
+
+
+def setting(name: str) -> Any:
+    """The parsed value of a declared setting (its default when unset), or ConfigurationError naming it."""
+    declared = SETTINGS[name]
+    text = os.environ.get(name)
+    if text is None or text == "":
+        if declared.default is None:
+            return None
+        text = declared.default
+    try:
+        return declared.parse(text)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} {error}, not {text!r}") from None
+
+
+# ------------------------------------------------------------------ the settings, by name
+
+
+def home() -> Path:
+    return setting("IAOW_HOME") or REPO_ROOT.resolve()
+
+
+def retention_days() -> int:
+    return setting("IAOW_RETENTION_DAYS")
+
+
+def disclosure_threshold() -> int:
+    """Smallest count of people published; see int_disclosure_controlled_cells."""
+    return setting("IAOW_DISCLOSURE_THRESHOLD")
+
+
+def rescore_cron() -> str:
+    return setting("IAOW_RESCORE_CRON")
+
+
+def maintenance_cron() -> str:
+    return setting("IAOW_MAINTENANCE_CRON")
+
+
+def chromium() -> str | None:
+    return setting("IAOW_CHROMIUM")
+
+
+def pseudonym_key() -> str | None:
+    return setting("IAOW_PSEUDONYM_KEY")
+
+
+def crash_at() -> str | None:
+    return setting("IAOW_CRASH_AT")
+
+
+def prefect_api_url() -> str:
+    """PREFECT_API_URL (Prefect's own setting) when set, else the local server's address."""
+    return os.environ.get("PREFECT_API_URL") or f"http://{setting('IAOW_PREFECT_HOST')}:{setting('IAOW_PREFECT_PORT')}/api"
+
+
+def prefect_ui_url() -> str:
+    return prefect_api_url().removesuffix("/api")
+
+
+DBT_DATABASE_ENV = "IAOW_DBT_DATABASE"
+CRASH_ENV = "IAOW_CRASH_AT"
+PSEUDONYM_KEY_ENV = "IAOW_PSEUDONYM_KEY"
+
+
+# ------------------------------------------------------------------ the data directory
 
 
 @dataclass(frozen=True)
@@ -28,8 +168,6 @@ class Paths:
     def home_id(self) -> str:
         """Short id of this data directory: deployments and events of two data directories that
         share one Prefect server (a developer's and the tests') must never trigger each other."""
-        import hashlib
-
         return hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:8]
 
     @property
@@ -87,12 +225,21 @@ class Paths:
         return self.warehouse / ".publish" / "iaow.duckdb"
 
     @property
+    def outbox(self) -> Path:
+        """What committed publications still owe (disclosure log, events, artifact): one folder each."""
+        return self.warehouse / ".outbox"
+
+    @property
     def writer_lock(self) -> Path:
         return self.warehouse / ".writer.lock"
 
     @property
     def reports(self) -> Path:
         return self.home / "reports"
+
+    @property
+    def score_sheets(self) -> Path:
+        return self.reports / "inspections"
 
     @property
     def secrets(self) -> Path:
@@ -112,6 +259,10 @@ class Paths:
         return self.home / "run"
 
     @property
+    def landed_ledger(self) -> Path:
+        return self.run / "landed.json"
+
+    @property
     def logs(self) -> Path:
         return self.home / "logs"
 
@@ -123,49 +274,15 @@ class Paths:
 
 
 def paths() -> Paths:
-    return Paths(Path(os.environ.get("IAOW_HOME", REPO_ROOT)).resolve())
-
-
-def retention_days() -> int:
-    """How long Prefect's history (flow runs, logs, artifacts, events) is kept: IAOW_RETENTION_DAYS."""
-    return int(os.environ.get("IAOW_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
-
-
-DEFAULT_DISCLOSURE_THRESHOLD = 10
-
-
-class ConfigurationError(ValueError):
-    """An environment setting the platform cannot work with."""
-
-
-def disclosure_threshold() -> int:
-    """Smallest count of people published (IAOW_DISCLOSURE_THRESHOLD, default 10); see
-    int_disclosure_controlled_cells. Below 2 it would allow counts of one person."""
-    text = os.environ.get("IAOW_DISCLOSURE_THRESHOLD", str(DEFAULT_DISCLOSURE_THRESHOLD))
-    try:
-        threshold = int(text)
-    except ValueError:
-        threshold = 0
-    if threshold < 2:
-        raise ConfigurationError(f"IAOW_DISCLOSURE_THRESHOLD must be a whole number of at least 2, not {text!r}")
-    return threshold
-
-
-def prefect_api_url() -> str:
-    host = os.environ.get("IAOW_PREFECT_HOST", DEFAULT_PREFECT_HOST)
-    port = int(os.environ.get("IAOW_PREFECT_PORT", DEFAULT_PREFECT_PORT))
-    return os.environ.get("PREFECT_API_URL") or f"http://{host}:{port}/api"
-
-
-def prefect_ui_url() -> str:
-    return prefect_api_url().removesuffix("/api")
+    return Paths(home())
 
 
 def prepare_environment() -> None:
     """Point Prefect, dbt and GX at our data directory before any of them is imported.
 
-    Prefect reads its settings at import time, so this must run first (flows/__init__ calls it).
-    Values the user has set are kept.
+    Prefect reads its settings when it is first imported, so every entry point (the `iaow`
+    command, the dashboard, the tests, the benches) calls this first. Values the user has set
+    are kept.
     """
     p = paths()
     p.home.mkdir(parents=True, exist_ok=True)  # Prefect creates PREFECT_HOME inside it, not its parents
