@@ -9,13 +9,13 @@
   of fct_area_group_comparisons are built on it.
 
 Seeds derive from the inspection id, so every build gives the same figures and an inspection's
-interval does not move when another is published. The arithmetic is flows/uncertainty.py.
+interval does not move when another is published. The arithmetic is flows/core/uncertainty.py.
 """
 
 import numpy as np
 import pandas as pd
 
-from flows.uncertainty import INTERVAL_RULES, bootstrap_outcome_intervals, case_matrices, seed_for
+from flows.core.uncertainty import INTERVAL_RULES, bootstrap_outcome_intervals, case_matrices, seed_for
 
 COLUMNS = ["inspection_id", "outcome_code", "ci_low", "ci_high", "score_se", "ci_resamples", "null_score_se", "null_resamples"]
 

@@ -1,10 +1,10 @@
 -- Victim questionnaire counts at the two levels results may be published at:
 --   inspection: each inspection's own respondents;
---   group_pool: the respondents of the inspections in a complete group of six whose own count is
---     below the disclosure threshold, pooled. Only the small areas are pooled (never a total that
---     includes areas published on their own, which would give the small ones away by
---     subtraction) and only once the group is complete (a pool that grew with each new inspection
---     would give away each newcomer the same way).
+--   group_pool: the respondents of the inspections in a complete group (all group_size() of its
+--     inspections published) whose own count is below the disclosure threshold, pooled. Only the
+--     small areas are pooled (never a total that includes areas published on their own, which
+--     would give the small ones away by subtraction) and only once the group is complete (a pool
+--     that grew with each new inspection would give away each newcomer the same way).
 with answers as (
     select inspection_id, respondent_key, question_id, coalesce(answer, 'blank') as answer_option
     from {{ ref('stg_inspection__victim_responses') }}
@@ -15,7 +15,7 @@ inspections as (
 ),
 
 complete_groups as (
-    select group_id from inspections group by group_id having count(*) = 6
+    select group_id from inspections group by group_id having count(*) = {{ group_size() }}
 ),
 
 question_options as (

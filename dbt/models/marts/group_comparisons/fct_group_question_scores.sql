@@ -1,4 +1,4 @@
--- Group of six x scoring question: the question's counts pooled over every case of the group's
+-- Group x scoring question: the question's counts pooled over every case of the group's
 -- published inspections. The pooled group scores (fct_group_outcome_scores) average these.
 with
 

@@ -1,7 +1,8 @@
--- Group of six x outcome. mean/min/max are over the areas' outcome scores; pooled_score pools
+-- Group x outcome. mean/min/max are over the areas' outcome scores; pooled_score pools
 -- each question's counts over all the group's cases first (fct_group_question_scores), then
 -- applies the group's methodology rule as for one inspection (under iaow-2013: the mean of the
--- pooled question scores). Groups in progress show the inspections published so far.
+-- pooled question scores). Groups in progress show the inspections published so far; a group is
+-- complete once group_size() of them (the programme constant) are published.
 with
 
 inspections as (
@@ -81,7 +82,7 @@ select
     pooled.pooled_score,
     pooled.pooled_score_pct,
     groups.methodology_id as methodology,
-    groups.n_inspections = 6 as is_complete,
+    groups.n_inspections = {{ group_size() }} as is_complete,
     groups.first_fieldwork_start,
     groups.last_fieldwork_start,
     case when groups.rating_scale is not null

@@ -5,7 +5,9 @@ select
     surveys.survey_year,
     surveys.is_synthetic,
     publications.published_at,
-    count(distinct responses.area)::integer as n_areas
+    count(distinct responses.area)::integer as n_areas,
+    surveys.delivery_sha256,
+    surveys.publication_id
 from {{ ref('stg_survey__surveys') }} as surveys
 inner join {{ ref('stg_platform__publications') }} as publications
     on publications.publication_id = surveys.publication_id

@@ -1,4 +1,4 @@
--- Programme view: one row per group of six and outcome, in the order the groups were inspected,
+-- Programme view: one row per group and outcome, in the order the groups were inspected,
 -- so that scores can be followed over time and across themes. Where a group is scored under a
 -- different methodology from the group before it, is_methodology_break is true and
 -- methodology_segment moves on: scores in different segments are not comparable, and charts
