@@ -27,8 +27,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from flows.config import paths
-    from flows.pdf import print_to_pdf
-    from flows.reports import published_groups, render_group_report
+    from flows.reporting.group_report import published_groups, render_group_report
+    from flows.reporting.pdf import print_to_pdf
 
     p = paths()
     groups = published_groups(p)

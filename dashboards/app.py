@@ -3,9 +3,10 @@ over time, the group of six, the questions behind the score (numerators and deno
 offender survey, the victims' questionnaire and the area's context; every table downloads as CSV.
 
 It reads only the published file, `$IAOW_HOME/warehouse/iaow.duckdb`, read-only, one query at a
-time (dashboards/data.py), and caches results under the file's identity: a publication swaps
-the file by atomic rename and the next rerun shows it, without restarting. Start it with
-`make dashboard` (or `iaow dashboard --port N`).
+time, through `flows.storage.published` (dashboards/data.py), and caches results under the
+file's identity: a publication swaps the file by atomic rename and the next rerun shows it,
+without restarting. Every figure is written by `flows.core.figures`, as in the report. Start it
+with `make dashboard` (or `iaow dashboard --port N`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import streamlit as st  # noqa: E402
 
 from dashboards import data  # noqa: E402
 from flows.config import paths  # noqa: E402
+from flows.core import figures  # noqa: E402
+from flows.storage.published import FileIdentity, PublishedFileChanged, PublishedFileMissing, file_identity  # noqa: E402
 
 # Reruns in a row allowed when publications keep replacing the file mid-read.
 MAX_CHANGED_RERUNS = 3
@@ -34,13 +37,13 @@ OTHER_COLOUR = "#5b7083"
 @st.cache_data(show_spinner=False, max_entries=512)
 def fetch(path: str, identity: tuple, name: str, params: tuple = ()) -> pd.DataFrame:
     """One query's rows from the file with this identity; a new publication is a new key."""
-    return data.query(Path(path), name, params, data.FileIdentity(*identity))
+    return data.query(Path(path), name, params, FileIdentity(*identity))
 
 
 class Published:
     """The published file as it was at the start of this rerun."""
 
-    def __init__(self, path: Path, identity: data.FileIdentity):
+    def __init__(self, path: Path, identity: FileIdentity):
         self.path = path
         self.identity = identity
 
@@ -123,7 +126,7 @@ def describe_source(published: Published) -> None:
     st.sidebar.caption(f"Reading `{published.path}` read-only.")
     if not latest.empty:
         row = latest.iloc[0]
-        st.sidebar.caption(f"Latest publication: `{row.publication_id}` ({row.reason}), {data.timestamp(row.published_at)}.")
+        st.sidebar.caption(f"Latest publication: `{row.publication_id}` ({row.reason}), {figures.timestamp(row.published_at)}.")
     # Any rerun reads a newer publication; the button is there so analysts know they can ask.
     st.sidebar.button("Check for a new publication", icon=":material/refresh:")
 
@@ -141,18 +144,18 @@ def headline(published: Published, inspection: pd.Series, outcome: pd.Series) ->
     else:
         row = score.iloc[0]
         rating = f" ({row.rating})" if isinstance(row.rating, str) else ""
-        columns[0].metric("Outcome score", data.published_percent(row.score_pct) + rating,
+        columns[0].metric("Outcome score", figures.published_percent(row.score_pct) + rating,
                           help="Mean of the outcome's question scores, as published.")
-        columns[1].metric("95% interval", data.interval(row.ci_low, row.ci_high),
+        columns[1].metric("95% interval", figures.interval(row.ci_low, row.ci_high),
                           help="Case-level bootstrap interval (2,000 resamples).")
         columns[2].metric("Sufficient / relevant",
-                          f"{data.count(row.n_sufficient_pooled)} / {data.count(row.n_relevant_pooled)}",
+                          f"{figures.count(row.n_sufficient_pooled)} / {figures.count(row.n_relevant_pooled)}",
                           help=f"Answers judged sufficient over relevant answers, pooled over the outcome's "
-                               f"{data.count(row.n_questions)} questions and {data.count(row.n_cases)} cases.")
+                               f"{figures.count(row.n_questions)} questions and {figures.count(row.n_cases)} cases.")
     if not pooled.empty:
         group = pooled.iloc[0]
-        columns[3].metric("Group pooled score", data.published_percent(group.pooled_score_pct),
-                          help=f"{data.count(group.n_inspections)} of 6 inspections published.")
+        columns[3].metric("Group pooled score", figures.published_percent(group.pooled_score_pct),
+                          help=f"{data.of_group(group.n_inspections)} inspections published.")
     if not this_area.empty:
         position = this_area.iloc[0].funnel_position
         columns[4].metric("Funnel position", position if isinstance(position, str) else "no comparison",
@@ -168,7 +171,7 @@ def scores_over_time(published: Published, inspection: pd.Series, outcome: pd.Se
     if not history.empty:
         versions = as_percent(history, "ci_low", "ci_high")
         # Versions are events, a few per inspection: an axis of them reads better than a time scale.
-        versions["version"] = versions.published_at.map(data.timestamp) + " · " + versions.inspection_id
+        versions["version"] = versions.published_at.map(figures.timestamp) + " · " + versions.inspection_id
         base = alt.Chart(versions).encode(
             x=alt.X("version:N", sort=list(versions.version), title="Version published",
                     axis=alt.Axis(labelAngle=0, labelLimit=260)),
@@ -242,12 +245,12 @@ def group_of_six(published: Published, inspection: pd.Series, outcome: pd.Series
     if not pooled.empty:
         group = pooled.iloc[0]
         st.markdown(
-            f"**{data.published_percent(group.pooled_score_pct)}** over the pooled cases of "
-            f"{data.count(group.n_inspections)} inspection(s)"
+            f"**{figures.published_percent(group.pooled_score_pct)}** over the pooled cases of "
+            f"{figures.count(group.n_inspections)} inspection(s)"
             f"{'' if group.is_complete else ' (group in progress)'}; mean of the areas "
-            f"{data.whole_percent(group.mean_score)}, range {data.interval(group.min_score, group.max_score)}; "
-            f"{data.count(group.n_areas_outside_95)} area(s) outside the 95% funnel limits, "
-            f"{data.count(group.n_areas_outside_998)} outside 99.8%."
+            f"{figures.percent(group.mean_score)}, range {figures.interval(group.min_score, group.max_score)}; "
+            f"{figures.count(group.n_areas_outside_95)} area(s) outside the 95% funnel limits, "
+            f"{figures.count(group.n_areas_outside_998)} outside 99.8%."
         )
     table_with_download(published, pooled_display(pooled), pooled, "group_pooled",
                         f"group_pooled_{inspection.group_id}_outcome{code}")
@@ -256,13 +259,13 @@ def group_of_six(published: Published, inspection: pd.Series, outcome: pd.Series
 def pooled_display(pooled: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Group": pooled.group_theme,
-        "Inspections": pooled.n_inspections.map(data.count),
-        "Pooled score": pooled.pooled_score_pct.map(data.published_percent),
-        "Mean of areas": pooled.mean_score.map(data.whole_percent),
-        "Lowest area": pooled.min_score.map(data.whole_percent),
-        "Highest area": pooled.max_score.map(data.whole_percent),
-        "Outside 95% limits": pooled.n_areas_outside_95.map(data.count),
-        "Outside 99.8% limits": pooled.n_areas_outside_998.map(data.count),
+        "Inspections": pooled.n_inspections.map(figures.count),
+        "Pooled score": pooled.pooled_score_pct.map(figures.published_percent),
+        "Mean of areas": pooled.mean_score.map(figures.percent),
+        "Lowest area": pooled.min_score.map(figures.percent),
+        "Highest area": pooled.max_score.map(figures.percent),
+        "Outside 95% limits": pooled.n_areas_outside_95.map(figures.count),
+        "Outside 99.8% limits": pooled.n_areas_outside_998.map(figures.count),
     })
 
 
@@ -307,7 +310,8 @@ def offender_survey(published: Published, inspection: pd.Series) -> None:
     shown = results[(results.question_id == question_id) & results.share.notna()].copy()
     withheld = int(((results.question_id == question_id) & results.suppressed.fillna(False).astype(bool)).sum())
     if not shown.empty:
-        shown["share_x100"] = shown.share.astype(float) * 100
+        shown["share_x100"] = shown.share.astype(float) * 100  # the bar's length
+        shown["share_shown"] = shown.share.map(lambda share: figures.percent(share, 1))  # the figure, as in the table
         shown["answer"] = shown.answer_option.str.replace("_", " ")
         shown["year"] = shown.survey_year.astype(str)
         order = list(dict.fromkeys(shown.sort_values("option_order").answer))
@@ -318,11 +322,11 @@ def offender_survey(published: Published, inspection: pd.Series) -> None:
                 x=alt.X("share_x100:Q", title="Share of respondents (%)", scale=alt.Scale(domain=[0, 100])),
                 color=alt.Color("year:N", title="Survey year"),
                 tooltip=["survey_year", "answer", "n_option", "n_respondents",
-                         alt.Tooltip("share_x100:Q", format=".1f", title="Share (%)")],
+                         alt.Tooltip("share_shown:N", title="Share")],
             ).properties(height=44 * len(order) + 90)
         )
     if withheld:
-        st.caption(f"{withheld} withheld cell(s) of this question are not drawn; the table gives the reason.")
+        st.caption(f"{figures.count(withheld)} withheld cell(s) of this question are not drawn; the table gives the reason.")
     table_with_download(published, data.responses_table(results[results.question_id == question_id], "survey_year"),
                         results, "survey", f"offender_survey_{inspection.area.lower().replace(' ', '_')}",
                         label="Download CSV (all questions)")
@@ -343,7 +347,7 @@ def victims(published: Published, inspection: pd.Series) -> None:
         st.info("Every cell is withheld: too few respondents. The group's pooled respondents may be enough to report.")
     if results.empty and query == "victims_group":
         st.info("No pooled results for this group in the published file: the victims' answers of a group's areas "
-                "are pooled once the group is complete (all six inspections published).")
+                f"are pooled once the group is complete (all {figures.count(data.group_size())} inspections published).")
         return
     table_with_download(published, data.responses_table(results), results, query, stem)
 
@@ -378,7 +382,7 @@ def render(published: Published) -> None:
     inspection, outcome = choose(published)
     describe_source(published)
     st.title("Probation inspection scores")
-    st.markdown(f"**{inspection.area}** ({inspection.inspection_id}, {data.count(inspection.n_cases)} cases) · "
+    st.markdown(f"**{inspection.area}** ({inspection.inspection_id}, {figures.count(inspection.n_cases)} cases) · "
                 f"group **{inspection.group_theme}** · outcome **{int(outcome.outcome_code)}. {outcome.outcome_name}** · "
                 f"methodology `{inspection.methodology}`")
     warnings(published, inspection)
@@ -401,7 +405,7 @@ def render(published: Published) -> None:
 def main() -> None:
     st.set_page_config(page_title="IAOW · inspection scores", layout="wide")
     path = paths().published_db
-    identity = data.file_identity(path)
+    identity = file_identity(path)
     if identity is None:
         st.error(f"Nothing has been published yet: {path} does not exist. Run `make demo` or `iaow ingest`, "
                  "then reload this page.")
@@ -409,7 +413,7 @@ def main() -> None:
     try:
         render(Published(path, identity))
         st.session_state["changed_reruns"] = 0
-    except data.PublishedFileChanged:
+    except PublishedFileChanged:
         # A publication swapped the file mid-rerun: start again on the new file.
         reruns = st.session_state.get("changed_reruns", 0) + 1
         st.session_state["changed_reruns"] = reruns
@@ -417,7 +421,7 @@ def main() -> None:
             st.error("The published file keeps changing while it is read (publications in progress); reload in a moment.")
             return
         st.rerun()
-    except data.PublishedFileMissing:
+    except PublishedFileMissing:
         st.error(f"The published file {path} disappeared while it was read; reload this page.")
     except duckdb.Error as error:
         st.error(f"Could not read the published file {path}: {error}")

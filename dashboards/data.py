@@ -1,97 +1,26 @@
-"""Read helpers of the analysts' dashboard: the queries it runs on the published file and the
-formatting of their results for display. Pure functions, testable without Streamlit.
+"""The analysts' dashboard's queries on the published file and the display tables made of their
+results. Pure functions, testable without Streamlit.
 
-Every read opens the published file read-only, runs one query and closes it again, so the
-dashboard never holds the file open between reruns: a publication replaces the file with an
-atomic rename, and the next read simply opens the new one. The file's identity (inode,
-modification time, size) is the cache key of the app, so a new publication shows up on the
-next rerun; a read checks that the file it read is still the one the key names.
+Every read goes through `flows.storage.published`, the one reader of the published file: it
+opens the file read-only, runs one query and closes it again, so the dashboard never holds the
+file open between reruns (a publication replaces the file with an atomic rename, and the next
+read opens the new one). The file's identity (inode, modification time, size) is the cache key
+of the app; a read checks that the file it read is still the one the key names.
+
+Every figure is written by `flows.core.figures`, the formatter the report and the score sheets
+use, so a score, an interval or a share reads here exactly as it does there.
 """
 
 from __future__ import annotations
 
-import math
-import os
 import re
-import time
-import warnings
 from pathlib import Path
-from typing import NamedTuple
 
-import duckdb
 import pandas as pd
 
-# Seconds to wait before the one retry of a read that failed to open the file.
-RETRY_DELAY = 0.25
-
-
-class FileIdentity(NamedTuple):
-    inode: int
-    mtime_ns: int
-    size: int
-
-
-class PublishedFileMissing(Exception):
-    """Nothing has been published in this data directory yet."""
-
-
-class PublishedFileChanged(Exception):
-    """A publication replaced the file while it was being read; read again."""
-
-
-def file_identity(path: Path) -> FileIdentity | None:
-    """Identity of the file now at `path`; a publication always gives a new one."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return FileIdentity(stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-def _read_once(path: Path, sql: str, params: tuple) -> pd.DataFrame:
-    # An in-memory database attaching the file, not duckdb.connect(path): DuckDB shares one
-    # instance per path inside a process, so while another session of the app had the old file
-    # open, connect(path) would hand back the old (replaced) file's data.
-    connection = duckdb.connect(":memory:")
-    try:
-        connection.execute(f"ATTACH '{_sql_string(str(path))}' AS published (READ_ONLY)")
-        connection.execute("USE published")
-        result = connection.execute(sql, list(params))
-        with warnings.catch_warnings():
-            # DuckDB 1.5's conversion uses an `inplace` pandas 3.1 deprecates: its concern, not ours.
-            warnings.filterwarnings("ignore", message="The inplace keyword", category=pd.errors.Pandas4Warning)
-            return result.df()
-    finally:
-        connection.close()
-
-
-def _sql_string(text: str) -> str:
-    return text.replace("'", "''")
-
-
-def read_published(path: Path, sql: str, params: tuple = (), identity: FileIdentity | None = None) -> pd.DataFrame:
-    """Run one query on the published file, opened read-only and closed again. With `identity`,
-    raise PublishedFileChanged unless the file read is that one (so a cache keyed on the
-    identity never stores another file's rows)."""
-    for attempt in (1, 2):
-        before = file_identity(path)
-        if before is None:
-            raise PublishedFileMissing(str(path))
-        if identity is not None and before != identity:
-            raise PublishedFileChanged(str(path))
-        try:
-            frame = _read_once(path, sql, params)
-        except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException):
-            # Opening can fail transiently (the file renamed between stat and open); once more.
-            if attempt == 2:
-                raise
-            time.sleep(RETRY_DELAY)
-            continue
-        if file_identity(path) != before:
-            raise PublishedFileChanged(str(path))
-        return frame
-    raise AssertionError("unreachable")
-
+from flows.core import figures
+from flows.core.catalogue import load_catalogue
+from flows.storage.published import FileIdentity, read_published
 
 # Question ids are `q<criterion>.<n>`: sort them by number, so q2.1.10 follows q2.1.9.
 _QUESTION_ORDER = "list_transform(string_split(ltrim({col}, 'q'), '.'), x -> try_cast(x AS INTEGER))"
@@ -192,6 +121,8 @@ SOURCES: dict[str, tuple[str, ...]] = {
 
 
 def query(path: Path, name: str, params: tuple = (), identity: FileIdentity | None = None) -> pd.DataFrame:
+    """The rows of query `name` as a DataFrame. With `identity`, PublishedFileChanged unless the
+    file read is that one (so a cache keyed on the identity never stores another file's rows)."""
     return read_published(path, QUERIES[name], params, identity)
 
 
@@ -229,45 +160,6 @@ def as_plain_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
-
-
-def whole_percent(fraction) -> str:
-    """A 0-1 fraction as a whole percentage, rounded half up: 0.825 -> '83%'."""
-    if _missing(fraction):
-        return "–"
-    return f"{math.floor(float(fraction) * 100 + 0.5)}%"
-
-
-def published_percent(score_pct) -> str:
-    return "–" if _missing(score_pct) else f"{int(score_pct)}%"
-
-
-def interval(low, high) -> str:
-    """A 95% interval of 0-1 fractions as percentages: '75–88%'."""
-    if _missing(low) or _missing(high):
-        return "–"
-    return f"{whole_percent(low)[:-1]}–{whole_percent(high)}"
-
-
-def points(difference) -> str:
-    """A difference of 0-1 scores in percentage points, signed."""
-    if _missing(difference):
-        return "–"
-    return f"{float(difference) * 100:+.1f} pp"
-
-
-def timestamp(value) -> str:
-    if _missing(value):
-        return "–"
-    return pd.Timestamp(value).tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
-
-
-def count(value) -> str:
-    return "–" if _missing(value) else f"{int(value):,}"
-
-
 WITHHELD_REASONS = {
     "small_denominator": "fewer than {threshold} responded",
     "small_count": "fewer than {threshold} chose it",
@@ -278,7 +170,7 @@ WITHHELD_REASONS = {
 def withheld(reason, threshold) -> str:
     """Why disclosure control withheld a cell, in words."""
     text = WITHHELD_REASONS.get(reason, reason or "disclosure control")
-    return text.format(threshold=threshold if not _missing(threshold) else "the threshold")
+    return text.format(threshold=figures.count(threshold) if not figures.missing(threshold) else "the threshold")
 
 
 def without_withheld_numbers(frame: pd.DataFrame) -> pd.DataFrame:
@@ -293,30 +185,43 @@ def without_withheld_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def intervals(lows: pd.Series, highs: pd.Series) -> list[str]:
+    """95% intervals of 0-1 fractions, row by row: '72–88%' (figures.interval, as the report)."""
+    return [figures.interval(low, high) for low, high in zip(lows, highs, strict=True)]
+
+
+def group_size() -> int:
+    """Inspections in a group of the programme (the catalogue's, read when asked)."""
+    return load_catalogue().group_size
+
+
+def of_group(n_inspections, complete: bool = True) -> str:
+    """'4 of 6' (inspections published of a group), ', in progress' when the group is not complete."""
+    return f"{figures.count(n_inspections)} of {figures.count(group_size())}" + ("" if complete else ", in progress")
+
+
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Inspection": history.inspection_id,
-        "Published": history.published_at.map(timestamp),
-        "Superseded": history.superseded_at.map(lambda v: "current" if _missing(v) else timestamp(v)),
-        "Score": history.score_pct.map(published_percent),
-        "95% interval": [interval(lo, hi) for lo, hi in zip(history.ci_low, history.ci_high, strict=True)],
-        "Questions": history.n_questions.map(count),
+        "Published": history.published_at.map(figures.timestamp),
+        "Superseded": history.superseded_at.map(lambda v: "current" if figures.missing(v) else figures.timestamp(v)),
+        "Score": history.score_pct.map(figures.published_percent),
+        "95% interval": intervals(history.ci_low, history.ci_high),
+        "Questions": history.n_questions.map(figures.count),
         "Methodology": history.methodology,
     })
 
 
 def programme_table(programme: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        "#": programme.programme_position.map(count),
+        "#": programme.programme_position.map(figures.count),
         "Group": programme.group_theme + " (" + programme.group_id + ")",
-        "Inspections": [f"{n} of 6" + ("" if complete else ", in progress")
-                        for n, complete in zip(programme.n_inspections, programme.is_complete, strict=True)],
+        "Inspections": [of_group(n, complete) for n, complete in zip(programme.n_inspections, programme.is_complete, strict=True)],
         "Methodology": [m + (" (new methodology)" if brk else "")
                         for m, brk in zip(programme.methodology, programme.is_methodology_break, strict=True)],
-        "Pooled score": programme.pooled_score_pct.map(published_percent),
-        "Mean of areas": programme.mean_score.map(whole_percent),
-        "Range of areas": [f"{whole_percent(lo)[:-1]}–{whole_percent(hi)}"
-                           for lo, hi in zip(programme.min_score, programme.max_score, strict=True)],
+        "Pooled score": programme.pooled_score_pct.map(figures.published_percent),
+        "Mean of areas": programme.mean_score.map(figures.percent),
+        "Range of areas": intervals(programme.min_score, programme.max_score),
     })
 
 
@@ -324,13 +229,13 @@ def group_table(areas: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Area": areas.area,
         "Inspection": areas.inspection_id,
-        "Cases": areas.n_cases.map(count),
-        "Score": areas.score_pct.map(published_percent),
-        "95% interval": [interval(lo, hi) for lo, hi in zip(areas.ci_low, areas.ci_high, strict=True)],
-        "Rest of group": areas.rest_of_group_score_pct.map(published_percent),
-        "Difference": areas.difference.map(points),
-        "95% funnel limits": [interval(lo, hi) for lo, hi in zip(areas.lower_95, areas.upper_95, strict=True)],
-        "Funnel position": areas.funnel_position.map(lambda v: "no comparison" if _missing(v) else v),
+        "Cases": areas.n_cases.map(figures.count),
+        "Score": areas.score_pct.map(figures.published_percent),
+        "95% interval": intervals(areas.ci_low, areas.ci_high),
+        "Rest of group": areas.rest_of_group_score_pct.map(figures.published_percent),
+        "Difference": areas.difference.map(figures.points),
+        "95% funnel limits": intervals(areas.lower_95, areas.upper_95),
+        "Funnel position": areas.funnel_position.map(lambda v: "no comparison" if figures.missing(v) else v),
     })
 
 
@@ -339,11 +244,11 @@ def drilldown_table(questions: pd.DataFrame) -> pd.DataFrame:
         "Question": questions.question_id,
         "Criterion": questions.criterion_code,
         "Question text": questions.question_text.fillna(""),
-        "Sufficient / relevant": [f"{count(s)} / {count(r)}"
+        "Sufficient / relevant": [f"{figures.count(s)} / {figures.count(r)}"
                                   for s, r in zip(questions.n_sufficient, questions.n_relevant, strict=True)],
-        "Not applicable": questions.n_not_applicable.map(count),
-        "Score": questions.score_pct.map(published_percent),
-        "95% interval": [interval(lo, hi) for lo, hi in zip(questions.ci_low, questions.ci_high, strict=True)],
+        "Not applicable": questions.n_not_applicable.map(figures.count),
+        "Score": questions.score_pct.map(figures.published_percent),
+        "95% interval": intervals(questions.ci_low, questions.ci_high),
         "Counts through": questions.is_criterion_outcome.map(lambda own: "own criterion" if own else "another criterion"),
     })
 
@@ -359,15 +264,12 @@ def responses_table(results: pd.DataFrame, period_column: str | None = None) -> 
     table["Question"] = results.question_text.fillna(results.question_id)
     table["Answer"] = results.answer_option.str.replace("_", " ")
     table["Respondents"] = [
-        f"fewer than {threshold}" if supp and reason == "small_denominator" else count(n)
+        f"fewer than {figures.count(threshold)}" if supp and reason == "small_denominator" else figures.count(n)
         for n, supp, reason, threshold in zip(results.n_respondents, suppressed, results.suppression_reason,
                                               results.disclosure_threshold, strict=True)
     ]
-    table["Chose it"] = ["withheld" if supp else count(n) for n, supp in zip(results.n_option, suppressed, strict=True)]
-    table["Share"] = [
-        "withheld" if supp else ("–" if _missing(share) else f"{float(share) * 100:.1f}%")
-        for share, supp in zip(results.share, suppressed, strict=True)
-    ]
+    table["Chose it"] = ["withheld" if supp else figures.count(n) for n, supp in zip(results.n_option, suppressed, strict=True)]
+    table["Share"] = ["withheld" if supp else figures.percent(share, 1) for share, supp in zip(results.share, suppressed, strict=True)]
     table["Why withheld"] = [
         withheld(reason, threshold) if supp else ""
         for supp, reason, threshold in zip(suppressed, results.suppression_reason, results.disclosure_threshold,
@@ -376,41 +278,20 @@ def responses_table(results: pd.DataFrame, period_column: str | None = None) -> 
     return pd.DataFrame(table)
 
 
-def context_value(value, unit) -> str:
-    if _missing(value):
-        return "–"
-    if unit == "percent":
-        return f"{float(value):.1f}%"
-    if unit == "persons":
-        return f"{float(value):,.0f}"
-    return f"{float(value):,.1f}"
-
-
-def context_difference(difference, unit) -> str:
-    """Area minus national, signed; percentage points for percentages."""
-    if _missing(difference):
-        return "–"
-    if unit == "percent":
-        return f"{float(difference):+.1f} pp"
-    if unit == "persons":
-        return f"{float(difference):+,.0f}"
-    return f"{float(difference):+,.1f}"
-
-
 def context_table(context: pd.DataFrame) -> pd.DataFrame:
     def place(geography, period) -> str:
-        parts = [p for p in (geography, period) if not _missing(p)]
+        parts = [p for p in (geography, period) if not figures.missing(p)]
         return ", ".join(parts)
 
     return pd.DataFrame({
         "Measure": context.measure_label,
         "Unit": context.unit,
-        "Area": [context_value(v, u) for v, u in zip(context.value, context.unit, strict=True)],
+        "Area": [figures.measure(v, u) for v, u in zip(context.value, context.unit, strict=True)],
         "Area's figure for": [place(g, p) for g, p in zip(context.geography, context.period, strict=True)],
-        "England and Wales": [context_value(v, u) for v, u in zip(context.national_value, context.unit, strict=True)],
+        "England and Wales": [figures.measure(v, u) for v, u in zip(context.national_value, context.unit, strict=True)],
         "National figure for": [place(g, p) for g, p in zip(context.national_geography, context.national_period,
                                                              strict=True)],
-        "Difference": [context_difference(d, u) for d, u in zip(context.difference_from_national, context.unit,
-                                                                  strict=True)],
+        "Difference": [figures.measure(d, u, signed=True) for d, u in zip(context.difference_from_national, context.unit,
+                                                                          strict=True)],
         "Source": context.source.fillna(""),
     })

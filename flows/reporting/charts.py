@@ -3,6 +3,10 @@
 Static SVG needs no script or font at view time (the report works offline) and prints sharply
 (Chromium prints the report to PDF). Every chart is a pure function of plain rows, so its
 output is testable without a browser; the tables behind a chart are written beside it as CSV.
+
+Rows carry figures as published: whole-number percentages as published (`score_pct`) and every
+other figure as its exact 0-1 fraction. Positions are drawn from the exact values; every figure
+written on a chart is written by `flows.core.figures`, rounded half up once.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
+
+from flows.core import figures
 
 FONT = "font-family='system-ui,DejaVu Sans,sans-serif'"
 INK, GRID, MUTED = "#1b1b1b", "#d0d0d0", "#5a5a5a"
@@ -27,8 +34,8 @@ CATEGORY_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55
 
 def _svg(width: float, height: float, title: str, body: list[str], css_class: str) -> str:
     return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' class='chart {css_class}' role='img' width='{width:.0f}' height='{height:.0f}' "
-        f"viewBox='0 0 {width:.0f} {height:.0f}' {FONT} font-size='12'><title>{escape(title)}</title>{''.join(body)}</svg>"
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='chart {css_class}' role='img' width='{int(width)}' height='{int(height)}' "
+        f"viewBox='0 0 {int(width)} {int(height)}' {FONT} font-size='12'><title>{escape(title)}</title>{''.join(body)}</svg>"
     )
 
 
@@ -54,19 +61,28 @@ def _truncate(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _pct(fraction: Any) -> float:
+    """A 0-1 fraction on a 0-100 axis (a position, never a figure written out)."""
+    return 100 * float(fraction)
+
+
+def _tick_digits(step: float) -> int:
+    return 0 if step >= 1 else 1
+
+
 # ------------------------------------------------------------------ scores with intervals
 
 
 @dataclass(frozen=True)
 class IntervalRow:
     label: str
-    score_pct: float | None  # the published whole-number percentage
-    low_pct: float | None
-    high_pct: float | None
+    score_pct: int | None  # the published whole-number percentage
+    low: float | None  # the 95% interval's ends, 0-1 fractions as published
+    high: float | None
     note: str = ""  # e.g. "above 95% limit"
 
 
-def interval_chart(title: str, rows: Sequence[IntervalRow], reference_pct: float | None = None, reference_label: str = "") -> str:
+def interval_chart(title: str, rows: Sequence[IntervalRow], reference_pct: int | None = None, reference_label: str = "") -> str:
     """One row per area: the score as a dot, its 95% interval as a line, on a 0-100% axis, with
     an optional reference line (the group's pooled score)."""
     label_width, plot_width, right = 190, 420, 210
@@ -87,18 +103,20 @@ def interval_chart(title: str, rows: Sequence[IntervalRow], reference_pct: float
         if row.score_pct is None:
             body.append(_text(x(0) + 4, y + 4, "no score (no relevant cases)", fill=MUTED))
             continue
-        if row.low_pct is not None and row.high_pct is not None:
-            body.append(f"<line x1='{x(row.low_pct):.1f}' x2='{x(row.high_pct):.1f}' y1='{y:.1f}' y2='{y:.1f}' stroke='{INK}' stroke-width='2'/>")
+        has_interval = not figures.missing(row.low) and not figures.missing(row.high)
+        if has_interval:
+            body.append(f"<line x1='{x(_pct(row.low)):.1f}' x2='{x(_pct(row.high)):.1f}' y1='{y:.1f}' y2='{y:.1f}' stroke='{INK}' stroke-width='2'/>")
         colour = POSITION_COLOURS.get(row.note, POSITION_COLOURS["within limits"])
-        body.append(f"<circle cx='{x(row.score_pct):.1f}' cy='{y:.1f}' r='5' fill='{colour}'><title>{escape(row.label)}: {row.score_pct:.0f}%</title></circle>")
-        interval = f" ({row.low_pct:.0f}-{row.high_pct:.0f})" if row.low_pct is not None and row.high_pct is not None else ""
-        body.append(_text(label_width + plot_width + 10, y + 4, f"{row.score_pct:.0f}%{interval} {row.note if row.note != 'within limits' else ''}".rstrip()))
+        score = figures.published_percent(row.score_pct)
+        body.append(f"<circle cx='{x(float(row.score_pct)):.1f}' cy='{y:.1f}' r='5' fill='{colour}'><title>{escape(row.label)}: {score}</title></circle>")
+        interval = f" ({figures.interval(row.low, row.high, separator='-', unit='')})" if has_interval else ""
+        body.append(_text(label_width + plot_width + 10, y + 4, f"{score}{interval} {row.note if row.note != 'within limits' else ''}".rstrip()))
     if reference_pct is not None:
         body.append(
             f"<line x1='{x(reference_pct):.1f}' x2='{x(reference_pct):.1f}' y1='{top - 8}' y2='{height - 28}' stroke='#b02a37' "
             "stroke-dasharray='5 3' stroke-width='1.5'/>"
         )
-        body.append(_text(x(reference_pct), top - 12, f"{reference_label} {reference_pct:.0f}%".strip(), "middle", fill="#b02a37"))
+        body.append(_text(x(reference_pct), top - 12, f"{reference_label} {figures.published_percent(reference_pct)}".strip(), "middle", fill="#b02a37"))
     return _svg(width, height, title, body, "interval-chart")
 
 
@@ -109,9 +127,17 @@ def interval_chart(title: str, rows: Sequence[IntervalRow], reference_pct: float
 class FunnelPoint:
     label: str
     n_cases: int
-    difference_pp: float  # score minus the rest of the group's score, in percentage points
-    se_pp: float  # spread of the score of a sample this size drawn from the rest of the group
+    difference: float  # score minus the rest of the group's score, a 0-1 fraction as published
+    se: float  # spread of the score of a sample this size drawn from the rest of the group (0-1)
     position: str  # funnel_position of fct_area_group_comparisons
+
+    @property
+    def difference_pp(self) -> float:
+        return _pct(self.difference)
+
+    @property
+    def se_pp(self) -> float:
+        return _pct(self.se)
 
 
 Z_95, Z_998 = 1.959963984540054, 3.090232306167813
@@ -138,17 +164,17 @@ def funnel_plot(title: str, points: Sequence[FunnelPoint]) -> str:
 
     body = [_text(0, 16, title, font_weight="600", font_size="13")]
     step = _nice_step(y_span)
-    tick = -math.floor(y_span / step) * step
-    while tick <= y_span:
-        body.append(f"<line x1='{left}' x2='{left + plot_width}' y1='{y(tick):.1f}' y2='{y(tick):.1f}' stroke='{GRID if tick else MUTED}'/>")
-        body.append(_text(left - 6, y(tick) + 4, f"{tick:+.0f}" if tick else "0", "end", fill=MUTED))
-        tick += step
+    for k in range(-math.floor(y_span / step), math.floor(y_span / step) + 1):
+        tick = k * step
+        label = figures.number(tick, _tick_digits(step), signed=True) if k else "0"
+        body.append(f"<line x1='{left}' x2='{left + plot_width}' y1='{y(tick):.1f}' y2='{y(tick):.1f}' stroke='{GRID if k else MUTED}'/>")
+        body.append(_text(left - 6, y(tick) + 4, label, "end", fill=MUTED))
     x_step = _nice_step((x_high - x_low) / 1.2)
-    x_tick = math.ceil(x_low / x_step) * x_step
-    while x_tick <= x_high:
+    pixel = (x_high - x_low) / plot_width  # a tick within a pixel of the plot's edge is drawn at the edge
+    for k in range(math.ceil((x_low - pixel) / x_step), math.floor((x_high + pixel) / x_step) + 1):
+        x_tick = k * x_step
         body.append(f"<line x1='{x(x_tick):.1f}' x2='{x(x_tick):.1f}' y1='{top + plot_height}' y2='{top + plot_height + 4}' stroke='{MUTED}'/>")
-        body.append(_text(x(x_tick), top + plot_height + 16, f"{x_tick:g}", "middle", fill=MUTED, font_size="10"))
-        x_tick += x_step
+        body.append(_text(x(x_tick), top + plot_height + 16, figures.number(x_tick, _tick_digits(x_step)), "middle", fill=MUTED, font_size="10"))
     for z, dash, label in ((Z_95, "5 3", "95% limits"), (Z_998, "", "99.8% limits")):
         for sign in (1, -1):
             samples = [x_low + (x_high - x_low) * i / 60 for i in range(61)]
@@ -158,8 +184,8 @@ def funnel_plot(title: str, points: Sequence[FunnelPoint]) -> str:
         colour = POSITION_COLOURS.get(point.position, POSITION_COLOURS["within limits"])
         cx, cy = x(precision), y(point.difference_pp)
         body.append(
-            f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='5' fill='{colour}'><title>{escape(point.label)}: {point.difference_pp:+.1f} points, "
-            f"{point.n_cases} cases, {escape(point.position)}</title></circle>"
+            f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='5' fill='{colour}'><title>{escape(point.label)}: "
+            f"{figures.points(point.difference, 1, unit=' points')}, {figures.count(point.n_cases)} cases, {escape(point.position)}</title></circle>"
         )
         body.append(_text(cx + 7, cy + 4, _truncate(point.label, 22), font_size="11"))
     legend_x = left + plot_width + 24
@@ -169,7 +195,7 @@ def funnel_plot(title: str, points: Sequence[FunnelPoint]) -> str:
     body.append(_text(legend_x + 30, top + 34, "99.8% limits"))
     body.append(_text(left + plot_width / 2, height - 8, "Precision of the comparison (1 / standard error, per percentage point)", "middle", fill=MUTED))
     body.append(_text(14, top + plot_height / 2, "Difference from rest of group (points)", "middle", fill=MUTED,
-                      transform=f"rotate(-90 14 {top + plot_height / 2:.0f})"))
+                      transform=f"rotate(-90 14 {int(top + plot_height / 2)})"))
     return _svg(width, height, title, body, "funnel-plot")
 
 
@@ -186,7 +212,7 @@ def _nice_step(span: float) -> float:
 
 @dataclass(frozen=True)
 class HeatCell:
-    score_pct: float | None
+    score_pct: int | None  # the published whole-number percentage
     n_relevant: int | None
 
 
@@ -207,7 +233,7 @@ def heat_colour(score_pct: float) -> tuple[str, str]:
     """Fill and text colour: light at 100%, dark blue at 0%, so weak practice stands out."""
     share = max(0.0, min(1.0, score_pct / 100))
     light, dark = (240, 246, 252), (8, 48, 107)
-    rgb = tuple(round(dark[i] + (light[i] - dark[i]) * share) for i in range(3))
+    rgb = tuple(int(dark[i] + (light[i] - dark[i]) * share + 0.5) for i in range(3))  # a colour channel, not a figure
     return "#" + "".join(f"{channel:02x}" for channel in rgb), ("#ffffff" if share < 0.55 else INK)
 
 
@@ -240,9 +266,10 @@ def heat_map(title: str, columns: Sequence[str], sections: Sequence[HeatSection]
                 outline = f" stroke='{INK}' stroke-dasharray='3 2'" if (cell.n_relevant or 0) < small_n else ""
                 body.append(
                     f"<rect x='{x + 1}' y='{y + 1}' width='{cell_width - 2}' height='{cell_height - 2}' fill='{fill}'{outline}>"
-                    f"<title>{escape(columns[index])}, {escape(row.label)}: {cell.score_pct:.0f}% of {cell.n_relevant} relevant cases</title></rect>"
+                    f"<title>{escape(columns[index])}, {escape(row.label)}: {figures.published_percent(cell.score_pct)} of "
+                    f"{figures.count(cell.n_relevant)} relevant cases</title></rect>"
                 )
-                body.append(_text(x + cell_width / 2, y + 14, f"{cell.score_pct:.0f}", "middle", fill=ink, font_size="11"))
+                body.append(_text(x + cell_width / 2, y + 14, figures.published_percent(cell.score_pct, unit=""), "middle", fill=ink, font_size="11"))
             y += cell_height
     # legend: the colour scale, and what a dashed outline means
     for step in range(11):
@@ -250,7 +277,7 @@ def heat_map(title: str, columns: Sequence[str], sections: Sequence[HeatSection]
         body.append(f"<rect x='{label_width + step * 22}' y='{y + 12}' width='22' height='12' fill='{fill}'/>")
     body.append(_text(label_width, y + 36, "0%", font_size="10", fill=MUTED))
     body.append(_text(label_width + 242, y + 36, "100%", "end", font_size="10", fill=MUTED))
-    body.append(_text(label_width + 260, y + 22, f"dashed outline: fewer than {small_n} relevant cases", font_size="10", fill=MUTED))
+    body.append(_text(label_width + 260, y + 22, f"dashed outline: fewer than {figures.count(small_n)} relevant cases", font_size="10", fill=MUTED))
     return _svg(width, height, title, body, "heat-map")
 
 
@@ -260,7 +287,7 @@ def heat_map(title: str, columns: Sequence[str], sections: Sequence[HeatSection]
 @dataclass(frozen=True)
 class ShareRow:
     label: str
-    shares: tuple[float, ...] | None  # one per option, in option order; None when withheld
+    shares: tuple[float, ...] | None  # 0-1 fractions as published, one per option, in option order; None when withheld
     note: str = ""  # e.g. "withheld: fewer than 10 respondents" or "n = 565"
 
 
@@ -282,16 +309,16 @@ def share_bars(title: str, options: Sequence[str], rows: Sequence[ShareRow]) -> 
             continue
         x = float(label_width)
         for option_index, share in enumerate(row.shares):
-            if share <= 0:
+            if figures.missing(share) or share <= 0:
                 continue
-            segment = bar_width * share
+            segment = bar_width * float(share)
             colour = CATEGORY_COLOURS[option_index % len(CATEGORY_COLOURS)]
             body.append(
                 f"<rect x='{x:.1f}' y='{y + 3}' width='{segment:.1f}' height='{row_height - 6}' fill='{colour}'>"
-                f"<title>{escape(row.label)}, {escape(options[option_index])}: {100 * share:.0f}%</title></rect>"
+                f"<title>{escape(row.label)}, {escape(options[option_index])}: {figures.percent(share)}</title></rect>"
             )
             if segment > 26:
-                body.append(_text(x + segment / 2, y + 15, f"{100 * share:.0f}", "middle", fill="#ffffff", font_size="10"))
+                body.append(_text(x + segment / 2, y + 15, figures.percent(share, unit=""), "middle", fill="#ffffff", font_size="10"))
             x += segment
         body.append(_text(label_width + bar_width + 8, y + 15, row.note, font_size="11", fill=MUTED))
     legend_top = top + row_height * len(rows) + 10

@@ -7,13 +7,13 @@ networking: the page is self-contained and nothing needs the network.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-from flows.warehouse import replace_durably
+from flows.config import chromium
+from flows.storage.files import replace_durably
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 # Offline Chromium: without the background-networking flags it keeps trying Google's hosts, which
@@ -36,7 +36,7 @@ class PdfUnavailable(Exception):
 
 
 def chromium_path() -> str:
-    configured = os.environ.get("IAOW_CHROMIUM")
+    configured = chromium()
     for candidate in ([configured] if configured else []) + list(CHROMIUM_CANDIDATES):
         found = shutil.which(candidate)
         if found:

@@ -1,21 +1,14 @@
-"""Rejected returns: a copy in quarantine/ with a readable report that holds no row data.
-
-quarantine/<return name>/<sha256[:12]>/ holds the return's files (for the research team to
-inspect and fix), report.md and report.html. Reports name files, rows, columns and rules;
-never a cell's value, since returns carry personal data and reports travel further.
-"""
+"""The validation report of a rejected input (report.md and a self-contained report.html), which
+holds no row data: reports name files, rows, columns and rules, never a cell's value, since
+inputs carry personal data and reports travel further (quarantine, Prefect artifacts)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import json
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
-from flows.findings import Finding
-from flows.validate import SuiteOutcome
+from flows.core.findings import Finding, SuiteOutcome
 
 
 @dataclass(frozen=True)
@@ -25,6 +18,7 @@ class RejectionReport:
     received_at: dt.datetime
     findings: list[Finding]
     suites: list[SuiteOutcome]
+    noun: str = "return"  # "return", "delivery": what the sender sent
 
     @property
     def title(self) -> str:
@@ -35,9 +29,9 @@ def render_markdown(report: RejectionReport) -> str:
     lines = [
         f"# {report.title}",
         "",
-        f"- Return: `{report.return_name}` (content hash `{report.return_sha256}`)",
+        f"- {report.noun.capitalize()}: `{report.return_name}` (content hash `{report.return_sha256}`)",
         f"- Received: {report.received_at.isoformat(timespec='seconds')}",
-        f"- Problems: {len(report.findings)}. Nothing from this return was published; the published warehouse is unchanged.",
+        f"- Problems: {len(report.findings)}. Nothing from this {report.noun} was published; the published warehouse is unchanged.",
         "",
         "## Problems",
         "",
@@ -52,7 +46,7 @@ def render_markdown(report: RejectionReport) -> str:
         "",
         "## What to do",
         "",
-        "Correct the files named above and send the whole return again: write the folder, then the",
+        f"Correct the files named above and send the whole {report.noun} again: write the folder, then the",
         "empty `_READY` file last (or save the workbook under its final name). Row numbers count the",
         "header as row 1, as a spreadsheet does. This report shows no cell values on purpose.",
         "",
@@ -99,39 +93,22 @@ th {{ background: #f3f2f1; }}
 .summary {{ background: #fdf2f2; border-left: 6px solid #d4351c; padding: .8rem 1rem; }}
 </style></head><body>
 <h1>{html.escape(report.title)}</h1>
-<p class="summary">Return <code>{html.escape(report.return_name)}</code> (content hash <code>{report.return_sha256}</code>),
+<p class="summary">{report.noun.capitalize()} <code>{html.escape(report.return_name)}</code> (content hash <code>{report.return_sha256}</code>),
 received {report.received_at.isoformat(timespec='seconds')}: <strong>{len(report.findings)} problem(s)</strong>.
-Nothing from this return was published; the published warehouse is unchanged.</p>
+Nothing from this {report.noun} was published; the published warehouse is unchanged.</p>
 <h2>Problems</h2>
 <table><tr><th>#</th><th>Where</th><th>Rule</th><th>Detail</th></tr>
 {rows}
 </table>
 {suites_block}
 <h2>What to do</h2>
-<p>Correct the files named above and send the whole return again: write the folder, then the empty
+<p>Correct the files named above and send the whole {report.noun} again: write the folder, then the empty
 <code>_READY</code> file last (or save the workbook under its final name). Row numbers count the header as
 row 1, as a spreadsheet does. This report shows no cell values on purpose.</p>
 </body></html>
 """
 
 
-def quarantine_return(report: RejectionReport, files: list[Path], quarantine_root: Path) -> Path:
-    """Write the rejected return and its report; a resubmitted identical return reuses its folder."""
-    folder = quarantine_root / report.return_name / report.return_sha256[:12]
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in files:
-        target = folder / "return" / path.name
-        target.parent.mkdir(exist_ok=True)
-        if not target.exists():
-            shutil.copyfile(path, target)
-    (folder / "report.md").write_text(render_markdown(report))
-    (folder / "report.html").write_text(render_html(report))
-    # what `iaow status` says of the return: when, how many problems, the first (no cell values)
-    first = report.findings[0] if report.findings else None
-    (folder / "summary.json").write_text(json.dumps({
-        "return_sha256": report.return_sha256,
-        "received_at": report.received_at.isoformat(),
-        "problems": len(report.findings),
-        "first_problem": f"{first.location}: {first.rule}" if first else "",
-    }))
-    return folder
+def rejection_reports(report: RejectionReport) -> dict[str, str]:
+    """The report's files, by name, for the quarantine folder."""
+    return {"report.md": render_markdown(report), "report.html": render_html(report)}

@@ -1,20 +1,25 @@
-"""What the reports show, read from the published warehouse only, in one read-only snapshot.
+"""The tables behind the group report's charts and lists, read from the published file in one
+read-only snapshot, each written beside the report as CSV with a key to its columns.
 
-One connection serves every query of a report, so a publication swapping the file while a
-report renders cannot mix two publications in one report (the open handle keeps the old file).
-Each table a chart is drawn from is a `ReportTable`: written beside the report as CSV with a key
-to its columns, the key taken from the column descriptions the published file carries.
+One open `PublishedFile` serves every query of a report, so a publication swapping the file while
+a report renders cannot mix two publications in one report (the open handle keeps the old file).
+
+A table's query (`sql/<name>.sql`) returns exact values; the CSV's percentage columns
+(`ci_low_pct`, one decimal, say) are derived here from the exact 0-1 fraction by
+`figures.percentage_value`, rounded half up once, never by SQL `round()`. The report draws its
+charts from the same records (`ReportTable.records`), at their exact values.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
-import duckdb
+from flows.core import figures
+from flows.reporting import sql
+from flows.storage.published import PublishedFile
 
 # Columns the reports derive (percentages of fractions, say), described here; every other
 # column's description is the comment the published mart carries (dbt's column description).
@@ -39,15 +44,47 @@ DERIVED_COLUMNS = {
 }
 
 
-@dataclass
-class ReportTable:
-    """A table behind a chart: a CSV file and a key to its columns."""
+@dataclass(frozen=True)
+class Percentage:
+    """A CSV column derived from a 0-1 fraction of the query: `name` = its percentage to `digits` decimals."""
 
-    name: str  # file stem under tables/
+    name: str
+    fraction: str
+    digits: int = 1
+
+    def value(self, record: Any) -> float | int | None:
+        return figures.percentage_value(getattr(record, self.fraction), self.digits)
+
+
+Column = str | Percentage
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table behind the report: its query, the mart its columns come from, and its CSV columns
+    (a name copies the query's column; a `Percentage` derives one)."""
+
+    name: str  # the query under sql/ and the file stem under tables/
     caption: str
     source: str  # the mart its columns come from, for their descriptions
+    columns: tuple[Column, ...]
+
+
+def _name(column: Column) -> str:
+    return column if isinstance(column, str) else column.name
+
+
+@dataclass
+class ReportTable:
+    """A table behind a chart: the query's records (exact values, for the page) and its CSV rows
+    (for the file beside the report), with a key to the CSV's columns."""
+
+    name: str
+    caption: str
+    source: str
     columns: list[str]
     rows: list[tuple]
+    records: list[Any] = field(default_factory=list)
     key: dict[str, str] = field(default_factory=dict)
 
     def csv_text(self) -> str:
@@ -58,42 +95,56 @@ class ReportTable:
         return buffer.getvalue()
 
 
-class Snapshot:
-    """The published warehouse, opened read-only once for a whole report."""
+def read_table(published: PublishedFile, spec: TableSpec, *params: Any) -> ReportTable:
+    records = sql.records(published, spec.name, *params)
+    columns = [_name(column) for column in spec.columns]
+    rows = [
+        tuple(getattr(record, column) if isinstance(column, str) else column.value(record) for column in spec.columns)
+        for record in records
+    ]
+    key = {column: DERIVED_COLUMNS.get(column) or published.describe(spec.source, column) for column in columns}
+    return ReportTable(spec.name, spec.caption, spec.source, columns, rows, records, key)
 
-    def __init__(self, published_db: Path):
-        self.path = published_db
-        self.connection = duckdb.connect(str(published_db), read_only=True)
-        self._comments: dict[tuple[str, str], str] | None = None
 
-    def __enter__(self) -> Snapshot:
-        return self
+def key_table(tables: dict[str, ReportTable]) -> ReportTable:
+    """`tables/key.csv`: every column of every table, with what it means."""
+    rows = [(t.name, c, t.key.get(c, "")) for t in tables.values() for c in t.columns]
+    return ReportTable("key", "", "", ["table", "column", "description"], rows)
 
-    def __exit__(self, *exc) -> None:
-        self.connection.close()
 
-    def rows(self, sql: str, params: Sequence | None = None) -> list[tuple]:
-        return self.connection.execute(sql, list(params or [])).fetchall()
+GROUP_TABLES = (
+    TableSpec("headline_scores", "Outcome scores of each area with 95% intervals, and the group's pooled score", "fct_outcome_scores", (
+        "group_id", "inspection_id", "area", "position_in_group", "n_cases", "outcome_code", "outcome_name", "score_pct",
+        Percentage("ci_low_pct", "ci_low"), Percentage("ci_high_pct", "ci_high"), "rating", "group_pooled_score_pct",
+        "methodology", "publication_id")),
+    TableSpec("group_scores", "The group's pooled score per outcome", "fct_group_outcome_scores", (
+        "group_id", "outcome_code", "outcome_name", "n_inspections", "n_inspections_scored", "pooled_score_pct", "pooled_rating",
+        Percentage("mean_score_pct", "mean_score"), Percentage("min_score_pct", "min_score"), Percentage("max_score_pct", "max_score"),
+        "n_areas_outside_95", "n_areas_outside_998", "is_complete", "methodology")),
+    TableSpec("funnel", "Each area against the rest of its group, with funnel limits", "fct_area_group_comparisons", (
+        "group_id", "inspection_id", "area", "outcome_code", "outcome_name", "n_cases", "score_pct", "rest_of_group_score_pct",
+        Percentage("difference_pp", "difference"), Percentage("null_score_se_pp", "null_score_se", 2),
+        Percentage("lower_95_pct", "lower_95"), Percentage("upper_95_pct", "upper_95"),
+        Percentage("lower_998_pct", "lower_998"), Percentage("upper_998_pct", "upper_998"), "funnel_position")),
+    TableSpec("question_scores", "Question scores of each area and of the group (pooled)", "fct_question_scores", (
+        "area", "inspection_id", "question_id", "criterion_code", "criterion_title", "question_text",
+        "n_relevant", "n_sufficient", "score_pct", Percentage("ci_low_pct", "ci_low"), Percentage("ci_high_pct", "ci_high"))),
+    TableSpec("group_question_scores", "Question scores of the group, cases pooled", "fct_group_question_scores", (
+        "group_id", "question_id", "criterion_code", "criterion_title", "question_text", "n_inspections",
+        "n_relevant", "n_sufficient", "score_pct", Percentage("ci_low_pct", "ci_low"), Percentage("ci_high_pct", "ci_high"))),
+    TableSpec("survey_results", "Offender survey results of the group's areas, after disclosure control", "fct_survey_results", (
+        "survey_id", "survey_year", "area", "question_id", "answer_option", "option_order", "answer_type", "n_respondents", "n_option",
+        Percentage("share_pct", "share"), "suppressed", "suppression_reason", "disclosure_threshold")),
+    TableSpec("victim_results", "Victim questionnaire results, after disclosure control", "fct_victim_results", (
+        "results_level", "inspection_id", "area", "group_id", "n_inspections_pooled", "question_id", "answer_option",
+        "option_order", "n_respondents", "n_option", Percentage("share_pct", "share"), "suppressed", "suppression_reason",
+        "disclosure_threshold")),
+    TableSpec("area_context", "Each area's context beside England and Wales", "dim_area_context", (
+        "inspection_id", "area", "measure", "measure_label", "unit", "geography", "value", "period", "national_geography",
+        "national_value", "difference_from_national", "source")),
+)
 
-    def table(self, name: str, caption: str, source: str, sql: str, params: Sequence | None = None) -> ReportTable:
-        cursor = self.connection.execute(sql, list(params or []))
-        columns = [description[0] for description in cursor.description]
-        table = ReportTable(name, caption, source, columns, cursor.fetchall())
-        table.key = {column: self.describe(source, column) for column in columns}
-        return table
 
-    def describe(self, source: str, column: str) -> str:
-        if self._comments is None:
-            self._comments = {
-                (table, column): comment or ""
-                for table, column, comment in self.rows(
-                    "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'"
-                )
-            }
-        if column in DERIVED_COLUMNS:
-            return DERIVED_COLUMNS[column]
-        found = self._comments.get((source, column))
-        if found:
-            return found
-        # a column joined in from another mart keeps that mart's description
-        return next((comment for (_, name), comment in sorted(self._comments.items()) if name == column and comment), "")
+def group_tables(published: PublishedFile, group_id: str) -> dict[str, ReportTable]:
+    """Every table behind the group report's charts and lists, as published."""
+    return {spec.name: read_table(published, spec, group_id) for spec in GROUP_TABLES}

@@ -2,13 +2,17 @@
 practice, the spread between areas, areas outside the funnel limits, what was withheld.
 
 Pure functions of plain rows, so every sentence is unit-tested against hand-made data; the
-report never carries a sentence written by hand about a particular group.
+report never carries a sentence written by hand about a particular group. Every figure in a
+sentence is written by `flows.core.figures`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from flows.core import figures
+from flows.core.figures import count, published_percent
 
 # A question needs this many relevant cases across the group before it is called a strength or
 # a weakness: below it one or two cases swing the percentage.
@@ -41,9 +45,14 @@ class Finding:
     text: str
 
 
+def code_order(code: str) -> tuple:
+    """A criterion code or question number in its natural order: 2.10 after 2.9."""
+    return tuple(int(part) if part.isdigit() else part for part in code.split("."))
+
+
 def _question_order(question_id: str) -> tuple:
     """q2.10.1 after q2.9.1: compare the numeric parts as numbers."""
-    return tuple(int(part) if part.isdigit() else part for part in question_id.lstrip("q").split("."))
+    return code_order(question_id.lstrip("q"))
 
 
 def _range_clause(question: GroupQuestion) -> str:
@@ -52,14 +61,15 @@ def _range_clause(question: GroupQuestion) -> str:
         return ""
     (low, low_area), (high, high_area) = scored[0], scored[-1]
     if low == high:
-        return f"; every area {low}%"
-    return f"; from {low}% in {low_area} to {high}% in {high_area}"
+        return f"; every area {published_percent(low)}"
+    return f"; from {published_percent(low)} in {low_area} to {published_percent(high)} in {high_area}"
 
 
 def describe_question(question: GroupQuestion) -> str:
     return (
         f"{question.question_text.rstrip('?.')} ({question.question_id}, criterion {question.criterion_code} "
-        f"{question.criterion_title}): {question.score_pct}% of {question.n_relevant} relevant cases across the group"
+        f"{question.criterion_title}): {published_percent(question.score_pct)} of {count(question.n_relevant)} relevant cases "
+        "across the group"
         f"{_range_clause(question)}."
     )
 
@@ -83,7 +93,7 @@ def excluded_from_findings(questions: Sequence[GroupQuestion], min_relevant: int
         return ""
     listed = ", ".join(small)
     return (
-        f"{len(small)} question{'s' if len(small) != 1 else ''} with fewer than {min_relevant} relevant cases across the group "
+        f"{count(len(small))} question{'s' if len(small) != 1 else ''} with fewer than {count(min_relevant)} relevant cases across the group "
         f"{'are' if len(small) != 1 else 'is'} not ranked: {listed}."
     )
 
@@ -102,7 +112,7 @@ def widest_variation(questions: Sequence[GroupQuestion], min_relevant: int = MIN
         return "Every area scored the same on every ranked question."
     return (
         f"The areas differed most on {question.question_id} ({question.question_text.rstrip('?.')}): "
-        f"{spread} percentage points apart{_range_clause(question)}."
+        f"{figures.number(spread)} percentage points apart{_range_clause(question)}."
     )
 
 
@@ -112,16 +122,16 @@ def outcome_overview(outcomes: Sequence[tuple[str, int | None]]) -> str:
     if not scored:
         return "No outcome has a score yet."
     if len(scored) == 1:
-        return f"{scored[0][1]}: {scored[0][0]}% across the group."
+        return f"{scored[0][1]}: {published_percent(scored[0][0])} across the group."
     best = max(scored, key=lambda item: item[0])
     worst = min(scored, key=lambda item: item[0])
     if best[0] == worst[0]:
-        return f"Every outcome scored {best[0]}% across the group."
+        return f"Every outcome scored {published_percent(best[0])} across the group."
     best_names = " and ".join(name for pct, name in scored if pct == best[0])
     worst_names = " and ".join(name for pct, name in scored if pct == worst[0])
     return (
-        f"Across the group, work was strongest on {best_names} ({best[0]}% judged done well enough, cases pooled) "
-        f"and weakest on {worst_names} ({worst[0]}%)."
+        f"Across the group, work was strongest on {best_names} ({published_percent(best[0])} judged done well enough, "
+        f"cases pooled) and weakest on {worst_names} ({published_percent(worst[0])})."
     )
 
 
@@ -147,8 +157,8 @@ def funnel_findings(comparisons: Sequence[Comparison]) -> list[str]:
         limit = "99.8%" if "99.8" in c.funnel_position else "95%"
         strength = "significantly " if limit == "99.8%" else ""
         sentences.append(
-            f"{c.area} scored {c.score_pct}% on {c.outcome_name}, {strength}{direction} the rest of its group "
-            f"({c.rest_of_group_pct}%): outside the {limit} limit."
+            f"{c.area} scored {published_percent(c.score_pct)} on {c.outcome_name}, {strength}{direction} the rest of its group "
+            f"({published_percent(c.rest_of_group_pct)}): outside the {limit} limit."
         )
     return sentences
 
@@ -161,11 +171,12 @@ def funnel_summary(comparisons: Sequence[Comparison]) -> str:
     outside = [c for c in compared if c.funnel_position != "within limits"]
     far = [c for c in outside if "99.8" in c.funnel_position]
     if not outside:
-        return f"All {len(compared)} area outcome scores lie within the 95% funnel limits around the rest of their group."
+        return f"All {count(len(compared))} area outcome scores lie within the 95% funnel limits around the rest of their group."
     areas = sorted({c.area for c in outside})
     return (
-        f"{len(outside)} of {len(compared)} area outcome scores lie outside the 95% funnel limits around the rest of their group "
-        f"({len(far)} outside the 99.8% limits), in {len(areas)} area{'s' if len(areas) != 1 else ''}: {', '.join(areas)}."
+        f"{count(len(outside))} of {count(len(compared))} area outcome scores lie outside the 95% funnel limits around the rest "
+        f"of their group ({count(len(far))} outside the 99.8% limits), in {count(len(areas))} area{'s' if len(areas) != 1 else ''}: "
+        f"{', '.join(areas)}."
     )
 
 
@@ -175,10 +186,10 @@ def suppression_summary(source: str, withheld: Mapping[str, int], n_cells: int, 
         return f"{source}: nothing published for these areas."
     total = sum(withheld.values())
     if total == 0:
-        return f"{source}: all {n_cells} cells published; none fell under the threshold of {threshold} respondents."
+        return f"{source}: all {count(n_cells)} cells published; none fell under the threshold of {count(threshold)} respondents."
     parts = []
     for reason in ("small_count", "small_denominator", "secondary"):
         if withheld.get(reason):
-            why = SUPPRESSION_REASONS[reason].format(t=threshold, t_minus_1=threshold - 1)
-            parts.append(f"{withheld[reason]} for {why}")
-    return f"{source}: {total} of {n_cells} cells withheld ({'; '.join(parts)})."
+            why = SUPPRESSION_REASONS[reason].format(t=count(threshold), t_minus_1=count(threshold - 1))
+            parts.append(f"{count(withheld[reason])} for {why}")
+    return f"{source}: {count(total)} of {count(n_cells)} cells withheld ({'; '.join(parts)})."

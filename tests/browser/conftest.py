@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from flows.pdf import CHROMIUM_OFFLINE_FLAGS
+from flows.reporting.pdf import CHROMIUM_OFFLINE_FLAGS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(CHROMIUM_OFFLINE_FLAGS)  # the flags the report's PDF is printed with

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from flows.charts import Z_95, Z_998
+from flows.reporting.charts import Z_95, Z_998
 from flows.config import paths
 from tests.support import run_iaow
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.report_text import (
+from flows.reporting.text import (
     Comparison,
     GroupQuestion,
     excluded_from_findings,

@@ -1,0 +1,3 @@
+-- The outcomes' short names, for chart labels.
+select outcome_code, outcome_short_name
+from marts.dim_outcome
