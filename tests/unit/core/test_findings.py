@@ -1,4 +1,4 @@
-from flows.findings import Finding, describe_rows, summarise
+from flows.core.findings import Finding, describe_rows, summarise
 
 
 def test_rows_are_compressed_into_ranges():

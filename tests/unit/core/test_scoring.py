@@ -5,8 +5,8 @@ from fractions import Fraction
 import duckdb
 import pytest
 
-from flows.duckdb_functions import register
-from flows.scoring import (
+from flows.storage.duckdb_functions import register
+from flows.core.scoring import (
     lowest_of_ratios,
     mean_of_group_means,
     mean_of_ratios,

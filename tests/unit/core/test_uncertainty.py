@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from flows.uncertainty import (
+from flows.core.uncertainty import (
     Z_95,
     bootstrap_outcome_intervals,
     case_matrices,
@@ -18,8 +18,8 @@ from flows.uncertainty import (
     wilson_interval,
 )
 
-# Wilson 95% intervals worked independently for the Hampshire report's fractions
-# (../shared/research/domain.md, section 5), in percent to one decimal.
+# Wilson 95% intervals worked independently (by hand, from Wilson's formula with z = 1.96) for
+# fractions the Hampshire report states, in percent to one decimal.
 PUBLISHED_WILSON = {
     (39, 50): (64.8, 87.2),
     (60, 71): (74.3, 91.1),

@@ -1,4 +1,4 @@
-"""The landing watcher's rules, the status of an inspection and the rescore's comparison, without a server."""
+"""The landing watcher's rules, the status of an inspection and the background services' pid files, without a server."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import os
 import time
 from pathlib import Path
 
-from flows import demo
 from flows.config import Paths
-from flows.programme import score_changes
-from flows.status import inspection_statuses
-from flows.watcher import LandedReturn, Ledger, complete_returns, scan_once
+from flows.runtime.status import input_statuses
+from flows.runtime.watcher import LandedReturn, Ledger, complete_returns, scan_once
+from flows.sources.registry import kind_named
+from tests.factories import inspection_return
+from tests.return_edits import set_cell
 
-INSPECTION = demo.DEMO_INSPECTIONS[0]
+INSPECTION_ID = "testshire-2013"
 
 
 def _home(tmp_path: Path) -> Paths:
@@ -24,35 +25,34 @@ def _home(tmp_path: Path) -> Paths:
 
 def test_only_complete_returns_are_seen(tmp_path):
     p = _home(tmp_path)
-    folder = demo.write_return(INSPECTION, p.landing_inspections / INSPECTION.inspection_id)
-    (folder / "_READY").unlink()
+    folder = inspection_return(p.landing_inspections, INSPECTION_ID, ready=False)
     (p.landing_inspections / "late-2013.xlsx.part").write_bytes(b"partial")
     (p.landing_inspections / "~$late-2013.xlsx").write_bytes(b"excel lock file")
     assert complete_returns(p.landing_inspections) == []
 
     (folder / "_READY").touch()
     os.replace(p.landing_inspections / "late-2013.xlsx.part", p.landing_inspections / "late-2013.xlsx")
-    assert sorted(x.name for x in complete_returns(p.landing_inspections)) == ["late-2013.xlsx", INSPECTION.inspection_id]
+    assert sorted(x.name for x in complete_returns(p.landing_inspections)) == ["late-2013.xlsx", INSPECTION_ID]
 
 
 def test_a_return_is_announced_once_even_across_restarts(tmp_path):
     p = _home(tmp_path)
-    demo.write_return(INSPECTION, p.landing_inspections / INSPECTION.inspection_id)
+    folder = inspection_return(p.landing_inspections, INSPECTION_ID)
     announced: list[LandedReturn] = []
     first = scan_once(p, Ledger(p.run / "landed.json"), announced.append)
-    assert [item.return_id for item in first] == [INSPECTION.inspection_id]
+    assert [item.return_id for item in first] == [INSPECTION_ID]
+    assert [item.kind for item in first] == ["inspection"]
     assert scan_once(p, Ledger(p.run / "landed.json"), announced.append) == []  # a new watcher, same ledger
     assert len(announced) == 1
 
     # a corrected return (new content) under the same name is announced again
-    answers = p.landing_inspections / INSPECTION.inspection_id / "answers.csv"
-    answers.write_text(answers.read_text().replace(",yes\n", ",no\n", 1))
+    set_cell("answers.csv", 2, "answer", lambda rows: "no" if rows[1][2] != "no" else "yes")(folder)
     assert len(scan_once(p, Ledger(p.run / "landed.json"), announced.append)) == 1
 
 
 def test_a_failed_announcement_is_retried(tmp_path):
     p = _home(tmp_path)
-    demo.write_return(INSPECTION, p.landing_inspections / INSPECTION.inspection_id)
+    inspection_return(p.landing_inspections, INSPECTION_ID)
 
     def fail(_):
         raise ConnectionError("server down")
@@ -75,20 +75,14 @@ def test_status_reads_landed_and_rejected(tmp_path):
     summary.parent.mkdir(parents=True)
     summary.write_text(json.dumps({"return_sha256": "b" * 64, "received_at": now, "problems": 2,
                                    "first_problem": "answers.csv, row 10, column answer: must be one of: yes, no, n/a"}))
-    statuses = {s.inspection_id: s for s in inspection_statuses(p)}
+    statuses = {s.input_id: s for s in input_statuses(p, kind_named("inspection"))}
     assert statuses["waiting-2013"].state == "landed"
     assert statuses["broken-2013"].state == "rejected"
     assert "2 problem(s), first answers.csv, row 10" in statuses["broken-2013"].describe()
 
 
-def test_rescore_lists_every_changed_score():
-    before = [("a", 1, 70), ("a", 2, 80), ("b", 1, 60)]
-    after = [("a", 1, 71), ("a", 2, 80), ("b", 1, None), ("c", 1, 50)]
-    assert score_changes(before, after) == [("a", 1, 70, 71), ("b", 1, 60, None), ("c", 1, None, 50)]
-
-
 def test_a_stale_pid_file_is_cleared_and_a_live_one_kept(tmp_path):
-    from flows.services import background_pid
+    from flows.runtime.services import background_pid
 
     p = _home(tmp_path)
     p.run.mkdir(parents=True)

@@ -6,17 +6,22 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from flows.contract import UsageError, locate_return, read_return
-from flows.demo import DEMO_INSPECTIONS, write_return
-from flows.findings import ReturnRejected
+from flows.core.findings import ReturnRejected
+from flows.sources.base import UsageError
+from flows.sources.inspections.read import locate_return, read_return
+from tests.factories import inspection_return
 from tests.return_edits import case_refs, rename_case_refs, workbook_from_folder
 
-HAMPSHIRE = next(i for i in DEMO_INSPECTIONS if i.inspection_id == "hampshire-2013")
+N_CASES = 60
 
 
 @pytest.fixture
 def hampshire(tmp_path) -> Path:
-    return write_return(HAMPSHIRE, tmp_path / "hampshire-2013")
+    """A complete return: every table, victims and context included."""
+    return inspection_return(
+        tmp_path, "hampshire-2013", area="Hampshire", n_cases=N_CASES, position_in_group=4, fieldwork_start="2013-08-05",
+        victims=5, context=True,
+    )
 
 
 def rejected_rule_ids(path: Path) -> dict[str, object]:
@@ -29,10 +34,10 @@ def test_reads_every_table_with_spreadsheet_row_numbers(hampshire):
     parsed = read_return(locate_return(hampshire))
     assert set(parsed.tables) == {"cases", "answers", "victim_questionnaire", "context"}
     cases = parsed.tables["cases"].frame
-    assert len(cases) == 85
+    assert len(cases) == N_CASES
     assert cases.index[0] == 2  # header is row 1
-    assert parsed.inspection.frame.iloc[0]["fieldwork_start"] == "2013-08-05"
-    assert parsed.inspection.frame.iloc[0]["position_in_group"] == "4"
+    assert parsed.header_table.frame.iloc[0]["fieldwork_start"] == "2013-08-05"
+    assert parsed.header_table.frame.iloc[0]["position_in_group"] == "4"
 
 
 def test_byte_order_mark_is_accepted(hampshire):
@@ -110,7 +115,7 @@ def test_a_workbook_reads_like_its_folder_twin(hampshire, tmp_path):
     book = workbook_from_folder(hampshire, tmp_path / "hampshire-2013.xlsx")
     from_folder = read_return(locate_return(hampshire))
     from_book = read_return(locate_return(book))
-    assert from_book.inspection.frame.to_dict() == from_folder.inspection.frame.to_dict()
+    assert from_book.header_table.frame.to_dict() == from_folder.header_table.frame.to_dict()
     for name, table in from_folder.tables.items():
         assert from_book.tables[name].frame.equals(table.frame), name
     assert from_book.tables["cases"].source == "hampshire-2013.xlsx, sheet cases"

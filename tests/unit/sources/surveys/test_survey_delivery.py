@@ -11,17 +11,31 @@ from pathlib import Path
 
 import pytest
 
-from flows.catalogue import load_catalogue
-from flows.demo import DEMO_INSPECTIONS, DEMO_SURVEYS, write_demo_surveys, write_return
-from flows.findings import Finding, ReturnRejected
-from flows.load import survey_rows
-from flows.survey_delivery import is_survey_delivery, locate_delivery, read_delivery, ticked_options
-from flows.validate import ValidationResult, validate_delivery
+from flows.core.catalogue import load_catalogue, ticked_options
+from flows.core.findings import Finding, ReturnRejected
+from flows.sources.base import Receipt
+from flows.sources.surveys.read import is_survey_delivery, locate_delivery, read_delivery
+from flows.sources.surveys.rows import raw_rows
+from flows.sources.surveys.validate import known_areas as areas_known_to, validate_delivery
+from flows.sources.validation import ValidationResult
+from tests.factories import inspection_return, survey_delivery
 
 SURVEY_ID = "noms-offender-survey-2012"
 QUESTIONS = ["sq_involved_in_sentence_plan", "sq_offender_manager_discussed_plan", "sq_more_help_with", "sq_overall_experience"]
 HEADER = ["response_id", "area", *QUESTIONS]
 MULTI = "sq_more_help_with"
+PUBLISHED_AREA = "Testshire"  # the area of a published inspection, not a probation area of the seed
+
+
+class Committed:
+    """A committed warehouse holding one published inspection, as the survey kind reads it."""
+
+    def has_table(self, schema: str, table: str) -> bool:
+        return (schema, table) == ("raw", "inspections")
+
+    def rows(self, sql: str, params=None) -> list[tuple]:
+        assert sql == "select distinct area from raw.inspections"
+        return [(PUBLISHED_AREA,)]
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +45,18 @@ def catalogue():
 
 @pytest.fixture(scope="module")
 def known_areas(catalogue) -> list[str]:
-    return sorted({*catalogue.probation_areas, *(inspection.area for inspection in DEMO_INSPECTIONS)})
+    return areas_known_to(catalogue, Committed())
+
+
+# Deliveries of the shared factory: its default, and one from every known area.
+FACTORY_DELIVERIES = ("test-survey-2012", "test-survey-2013")
 
 
 @pytest.fixture(scope="module")
-def demo_landing(tmp_path_factory) -> Path:
+def landing(tmp_path_factory, known_areas) -> Path:
     landing = tmp_path_factory.mktemp("landing")
-    write_demo_surveys(landing)
+    survey_delivery(landing / "surveys", FACTORY_DELIVERIES[0])
+    survey_delivery(landing / "surveys", FACTORY_DELIVERIES[1], survey_year=2013, areas=known_areas, responses_per_area=2)
     return landing
 
 
@@ -87,16 +106,21 @@ def rejected(path: Path) -> dict[str, Finding]:
     return by_rule(raised.value.findings)
 
 
-# ---------------------------------------------------------------- the demo deliveries
+# ---------------------------------------------------------------- valid deliveries
 
 
-@pytest.mark.parametrize("survey_id", [survey.survey_id for survey in DEMO_SURVEYS])
-def test_demo_delivery_reads_and_validates_without_findings(demo_landing, survey_id, catalogue, known_areas):
-    path = demo_landing / "surveys" / survey_id
+def test_known_areas_are_the_probation_areas_and_the_areas_of_published_inspections(catalogue, known_areas):
+    assert set(known_areas) == {*catalogue.probation_areas, PUBLISHED_AREA}
+    assert known_areas == sorted(known_areas)
+
+
+@pytest.mark.parametrize("survey_id", FACTORY_DELIVERIES)
+def test_factory_delivery_reads_and_validates_without_findings(landing, survey_id, catalogue, known_areas):
+    path = landing / "surveys" / survey_id
     assert is_survey_delivery(path)
     parsed = read_delivery(locate_delivery(path))
     assert parsed.header["survey_id"] == survey_id
-    assert parsed.responses.frame.index[0] == 2  # header is row 1
+    assert parsed.tables["responses"].frame.index[0] == 2  # header is row 1
     result = validate_delivery(parsed, catalogue, known_areas)
     assert result.findings == []
     assert result.ok
@@ -265,7 +289,7 @@ def test_is_survey_delivery_tells_a_delivery_from_an_inspection_return(tmp_path)
     outside_surveys = tmp_path / "elsewhere" / SURVEY_ID
     outside_surveys.mkdir(parents=True)
     (outside_surveys / "survey.yaml").write_text(f"survey_id: {SURVEY_ID}\nsurvey_year: 2012\n")
-    inspection = write_return(DEMO_INSPECTIONS[0], tmp_path / "inspections" / DEMO_INSPECTIONS[0].inspection_id)
+    inspection = inspection_return(tmp_path / "inspections")
     assert is_survey_delivery(delivery)
     assert is_survey_delivery(outside_surveys)
     assert not is_survey_delivery(inspection)
@@ -292,7 +316,7 @@ def test_survey_rows_are_long_with_blank_for_empty_cells_and_one_row_per_ticked_
         response("R3", area="London", sq_overall_experience="very_poor"),
     ]
     parsed = read_delivery(locate_delivery(write_delivery(tmp_path, rows)))
-    loaded = survey_rows(parsed, catalogue, "sha", RECEIVED, "publication-1")
+    loaded = raw_rows(parsed, catalogue, Receipt("sha", RECEIVED), "publication-1")
 
     (survey,) = loaded["surveys"].to_dict("records")
     assert survey["survey_id"] == SURVEY_ID and survey["survey_year"] == 2012 and survey["synthetic"] is True
@@ -317,10 +341,10 @@ def test_survey_rows_are_long_with_blank_for_empty_cells_and_one_row_per_ticked_
     assert long["response_key"].nunique() == len(rows)
 
 
-def test_survey_rows_of_a_demo_delivery_keep_every_response(demo_landing, catalogue):
-    path = demo_landing / "surveys" / DEMO_SURVEYS[-1].survey_id
+def test_survey_rows_of_a_factory_delivery_keep_every_response(landing, catalogue):
+    path = landing / "surveys" / FACTORY_DELIVERIES[-1]
     parsed = read_delivery(locate_delivery(path))
-    long = survey_rows(parsed, catalogue, "sha", RECEIVED, "publication-1")["survey_responses"]
+    long = raw_rows(parsed, catalogue, Receipt("sha", RECEIVED), "publication-1")["survey_responses"]
     with (path / "responses.csv").open(newline="", encoding="utf-8") as file:
         records = list(csv.DictReader(file))
     assert long["response_key"].nunique() == len(records)
