@@ -78,7 +78,7 @@ lock: setup
 
 clean: down
 	rm -rf landing archive quarantine reports secrets run logs .prefect .dbt \
-	       warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/.next warehouse/.publish warehouse/.dev warehouse/.writer.lock
+	       warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/.next warehouse/.publish warehouse/.dev warehouse/.outbox warehouse/.writer.lock disclosure
 
 distclean: clean
 	rm -rf $(VENV)

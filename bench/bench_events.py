@@ -43,14 +43,15 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="iaow-bench-events-"))
     os.environ["IAOW_HOME"] = str(scratch / "home")
     sys.path.insert(0, str(REPO))
+    from flows.config import prepare_environment
+
+    prepare_environment()  # before Prefect is imported
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 
     from flows import demo
-    from flows.archive import content_hash
     from flows.config import paths
-    from flows.contract import READY_MARKER, locate_return
-    from flows.services import (
+    from flows.runtime.services import (
         BACKGROUND_SERVICES,
         server_healthy,
         start_background,
@@ -59,8 +60,10 @@ def main() -> None:
         stop_server,
         wait_until_worker_ready,
     )
-    from flows.warehouse import query, table_exists
-    from flows.watcher import Ledger
+    from flows.runtime.watcher import Ledger
+    from flows.sources.base import READY_MARKER, content_files
+    from flows.storage.archive import content_hash
+    from flows.storage.warehouse import query, table_exists
 
     p = paths()
     figures: dict[str, object] = {"cpus": os.cpu_count(), "returns": args.returns}
@@ -85,7 +88,7 @@ def main() -> None:
             for file in source.iterdir():
                 if file.name != READY_MARKER:
                     shutil.copy2(file, target / file.name)
-            sha256, _ = content_hash(locate_return(target))
+            sha256, _ = content_hash(content_files(target))
             (target / READY_MARKER).touch()
             t0 = time.perf_counter()
             ready_at[inspection.inspection_id] = dt.datetime.now(dt.timezone.utc)
@@ -114,7 +117,7 @@ def main() -> None:
         missing = [i for i in ready_at if f"ingest-{i}" not in by_name]
         if missing:
             sys.exit(f"no finished run found for {missing}; runs seen: {sorted(by_name)}")
-        landed = Ledger(p.run / "landed.json").latest_by_inspection()
+        landed = Ledger(p.landed_ledger).latest_by_id("inspection")
         stages: dict[str, list[float]] = {"watcher_detects": [], "trigger_creates_run": [], "run_waits_for_worker": [], "run": []}
         for inspection_id, ready in ready_at.items():
             run = by_name[f"ingest-{inspection_id}"]

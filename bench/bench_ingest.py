@@ -100,8 +100,10 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="iaow-bench-"))
     os.environ["IAOW_HOME"] = str(scratch / "home")
     sys.path.insert(0, str(REPO))
-    from flows.config import paths  # noqa: E402  (after IAOW_HOME)
-    from flows.services import server_healthy, start_server
+    from flows.config import paths, prepare_environment  # noqa: E402  (after IAOW_HOME)
+
+    prepare_environment()
+    from flows.runtime.services import server_healthy, start_server
 
     figures: dict[str, object] = {"cpus": os.cpu_count()}
     if not server_healthy():

@@ -6,7 +6,7 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 
 from expectations.rules import exact_columns, one_of, required, rule, suite, unique
-from flows.catalogue import Catalogue, Methodology
+from flows.core.catalogue import Catalogue, Methodology
 
 COLUMNS = ["case_ref", "case_type", "gender", "ethnicity", "rosh", "principal_offence"]
 

@@ -8,8 +8,8 @@ import pandas as pd
 from great_expectations.expectations.row_conditions import Column
 
 from expectations.rules import exact_columns, one_of, required, rule, suite
-from flows.catalogue import Catalogue
-from flows.findings import Finding
+from flows.core.catalogue import Catalogue
+from flows.core.findings import Finding
 
 COLUMNS = ["geography", "measure", "value", "period", "source"]
 # The runner adds this parsed copy of `value` so that ranges can be checked numerically.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from flows.findings import Finding
+from flows.core.findings import Finding
 
 MAX_QUESTIONS_NAMED = 5
 
@@ -58,7 +58,7 @@ def conflicts_with_programme(
     published: list[PublishedInspection],
     source: str,
 ) -> list[Finding]:
-    """A group has six positions, one inspection each, one theme and one methodology.
+    """A group has one inspection per position (the range is checked by the inspection suite), one theme and one methodology.
 
     One methodology per group because the group's pooled score and the comparisons of each area
     with the rest of its group are only meaningful between scores computed the same way.

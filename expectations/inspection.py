@@ -1,4 +1,4 @@
-"""Suite for inspection.yaml: the return's identity and place in its group of six."""
+"""Suite for inspection.yaml: the return's identity and place in its group (of `group_size`, a programme constant)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 SLUG = r"^[a-z0-9][a-z0-9-]{2,63}$"
 
 
-def build_suite(return_name: str, methodologies: list[str]) -> gx.ExpectationSuite:
+def build_suite(return_name: str, methodologies: list[str], group_size: int) -> gx.ExpectationSuite:
     return suite(
         "inspection",
         [
@@ -58,11 +58,11 @@ def build_suite(return_name: str, methodologies: list[str]) -> gx.ExpectationSui
                 max_value=100,
             ),
             rule(
-                gxe.ExpectColumnValuesToMatchRegex,
+                gxe.ExpectColumnValuesToBeInSet,
                 "inspection.position_in_group.range",
-                "must be a whole number from 1 to 6",
+                f"must be a whole number from 1 to {group_size}",
                 column="position_in_group",
-                regex=r"^[1-6]$",
+                value_set=[str(position) for position in range(1, group_size + 1)],
             ),
             rule(
                 gxe.ExpectColumnValuesToMatchRegex,

@@ -9,9 +9,8 @@ import pandas as pd
 
 from expectations.inspection import SLUG
 from expectations.rules import exact_columns, one_of, required, rule, suite, unique
-from flows.catalogue import Catalogue, SurveyQuestion
-from flows.findings import Finding
-from flows.survey_delivery import MULTI_SEPARATOR, ticked_options
+from flows.core.catalogue import MULTI_SEPARATOR, Catalogue, SurveyQuestion, ticked_options
+from flows.core.findings import Finding
 
 REQUIRED_KEYS = ["survey_id", "survey_year"]
 OPTIONAL_KEYS = ["synthetic"]  # as in inspection.yaml: demo and test data say so

@@ -5,7 +5,7 @@ from __future__ import annotations
 import great_expectations as gx
 
 from expectations.rules import exact_columns, one_of, required, suite, unique
-from flows.catalogue import Catalogue
+from flows.core.catalogue import Catalogue
 
 # Free text: checked for presence of the column only; it never leaves the raw archive.
 COMMENT_COLUMN = "comment"

@@ -1,7 +1,6 @@
-"""IAOW platform: Prefect flows, tasks and the `iaow` command line."""
+"""IAOW platform: Prefect flows, tasks and the `iaow` command line.
 
-from flows.config import prepare_environment
-
-# Prefect reads PREFECT_API_URL/PREFECT_HOME when it is first imported; every entry point
-# imports this package first, so the settings are in place before that happens.
-prepare_environment()
+Importing this package (or any of its sub-packages) has no side effects: nothing is read from
+the environment, no folder is created. Entry points call `flows.config.prepare_environment()`
+before Prefect is imported. The layers and what each may import: ARCHITECTURE.md.
+"""

@@ -1,7 +1,9 @@
 """`iaow`: the platform's command line.
 
-Exit codes: 0 done (published or unchanged), 1 return rejected, 2 usage error, 3 platform error
-(nothing published; the details are in the Prefect UI and logs/iaow.log).
+Exit codes (CONTRACT.md): 0 done (published or unchanged; a warning when steps after the
+publication are left for the next run), 1 input rejected, 2 usage error (a bad path or setting),
+3 platform error (the message says what stands; the details are in the Prefect UI and
+logs/iaow.log).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import time
 import traceback
 from pathlib import Path
 
-from flows.config import paths, prefect_ui_url
+from flows.config import ConfigurationError, paths, prefect_ui_url, prepare_environment
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
+PUBLISHING_COMMANDS = ("ingest", "demo")  # after a platform error in these, say what stands
 
 
 class PlatformError(Exception):
@@ -40,7 +43,7 @@ def _log_exception(error: BaseException) -> Path:
 
 
 def ensure_server() -> None:
-    from flows.services import server_healthy, start_server
+    from flows.runtime.services import server_healthy, start_server
 
     if server_healthy():
         return
@@ -55,24 +58,40 @@ def ensure_server() -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from flows.contract import UsageError, locate_return
-    from flows.survey_delivery import is_survey_delivery, locate_delivery
+    from flows.sources.base import UsageError
+    from flows.sources.registry import kind_for
 
     path = Path(args.path)
     try:
-        locate_delivery(path) if is_survey_delivery(path) else locate_return(path)
+        kind_for(path).locate(path)
     except UsageError as error:
         _say(f"iaow ingest: {error}", err=True)
         return EXIT_USAGE
     ensure_server()
-    from flows.ingest import ingest_any, outcome_of
+    from flows.pipeline.ingest import ingest_any, outcome_of
 
     async def run():
         with home_tags():
             return await outcome_of(await ingest_any(str(path.resolve())))
 
     outcome = asyncio.run(run())
+    if outcome.status == "published":
+        render_score_sheets_after(outcome.publication_id)
     return report_outcome(outcome)
+
+
+def render_score_sheets_after(publication_id: str | None) -> None:
+    """What the score-sheets deployment does on iaow.scores.published, for a publication made by
+    hand, when no worker may be running to react. A failure is said, never fatal: the publication
+    stands, and `iaow report` renders them again."""
+    from flows.reporting.score_sheets import render_score_sheets_of_publication
+
+    try:
+        render_score_sheets_of_publication(paths(), publication_id)
+    except Exception as error:
+        log = _log_exception(error)
+        _say(f"iaow: published, but the score sheets were not rendered ({type(error).__name__}; {log}); "
+             "`iaow report all` renders them", err=True)
 
 
 def home_tags():
@@ -88,6 +107,9 @@ def report_outcome(outcome) -> int:
         _say(f"Validation report: {outcome.report_folder / 'report.html'}", err=True)
         return EXIT_REJECTED
     _say(outcome.summary)
+    if outcome.left:
+        _say(f"warning: {outcome.return_name} is published, but not everything after it was done; "
+             "the next run finishes it (see `iaow status`)", err=True)
     return EXIT_OK
 
 
@@ -104,13 +126,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_ingest:
         return EXIT_OK
     ensure_server()
-    from flows.ingest import process_returns
+    from flows.pipeline.ingest import process_returns
 
     with home_tags():
         outcomes = asyncio.run(process_returns([str(r) for r in [*returns, *deliveries]]))
     rejected = [o for o in outcomes if o.status == "rejected"]
-    from flows.pdf import PdfUnavailable
-    from flows.reports import published_groups, render_group_report
+    from flows.reporting.group_report import published_groups, render_group_report
+    from flows.reporting.pdf import PdfUnavailable
 
     try:
         reports = [render_group_report(p, group_id) for group_id in published_groups(p)]
@@ -120,8 +142,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _say("")
     _say(f"{'inspection':<28} {'status':<10} outcome scores (%) 1-5")
     for outcome in outcomes:
-        if outcome.published_what is not None:
-            _say(f"{outcome.return_name:<28} {outcome.status:<10} {outcome.published_what}")
+        if not outcome.scores:
+            _say(f"{outcome.return_name:<28} {outcome.status:<10} {outcome.published.text if outcome.published else ''}")
             continue
         scores = " ".join(f"{pct if pct is not None else '-':>3}" for _, _, pct in outcome.scores)
         _say(f"{outcome.return_name:<28} {outcome.status:<10} {scores}")
@@ -132,9 +154,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _say(f"  published warehouse (open read-only): {p.published_db}")
     _say(f"      .venv/bin/duckdb -readonly {p.published_db} \"select * from marts.fct_outcome_scores\"")
     for report in reports:
-        state = "complete" if report.is_complete else f"provisional, {report.n_inspections} of 6"
-        _say(f"  group report ({state}): {report.path} and {report.pdf_path.name}")
-    _say(f"  score sheets: {p.reports / 'inspections'}/<inspection_id>.html; dashboard: make dashboard")
+        _say(f"  group report ({report.state}): {report.path} and {report.pdf_path.name}")
+    _say(f"  score sheets: {p.score_sheets}/<inspection_id>.html; dashboard: make dashboard")
     _say(f"  Prefect UI (runs, artifacts, events): {prefect_ui_url()}")
     _say(f"  validation reports of rejected returns: {p.quarantine}")
     _say(f"  raw returns as received: {p.archive}")
@@ -143,7 +164,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Server, worker and landing watcher; harmless when they already run."""
-    from flows.services import BACKGROUND_SERVICES, start_background, start_server, wait_until_worker_ready
+    from flows.runtime.services import BACKGROUND_SERVICES, start_background, start_server, wait_until_worker_ready
 
     p = paths()
     status = start_server(p)
@@ -164,7 +185,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
-    from flows.services import BACKGROUND_SERVICES, stop_background, stop_server
+    from flows.runtime.services import BACKGROUND_SERVICES, stop_background, stop_server
 
     p = paths()
     for name in reversed(list(BACKGROUND_SERVICES)):
@@ -189,21 +210,21 @@ def _run_until_signalled(serve) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     import asyncio
 
-    from flows.worker import serve_in_process
+    from flows.runtime.worker import serve_in_process
 
     return _run_until_signalled(lambda stop: asyncio.run(serve_in_process(paths(), stop)))
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from flows.watcher import watch
+    from flows.runtime.watcher import watch
 
     p = paths()
     return _run_until_signalled(lambda stop: watch(p, p.home_id, stop))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from flows.pdf import PdfUnavailable
-    from flows.reports import GroupNotPublished, published_groups, render_group_report
+    from flows.reporting.group_report import GroupNotPublished, published_groups, render_group_report
+    from flows.reporting.pdf import PdfUnavailable
 
     p = paths()
     groups = published_groups(p) if args.group_id == "all" else [args.group_id]
@@ -219,9 +240,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         except PdfUnavailable as no_pdf:
             _say(f"{p.reports / group_id / 'index.html'} written; report.pdf not: {no_pdf}", err=True)
             return EXIT_PLATFORM
-        state = "complete" if report.is_complete else f"PROVISIONAL, {report.n_inspections} of 6 inspections"
+        state = "complete" if report.is_complete else f"PROVISIONAL, {report.n_inspections} of {report.group_size} inspections"
         _say(f"{report.path} and {report.pdf_path.name} ({state}; {len(report.score_sheets)} score sheets "
-             f"in {p.reports / 'inspections'}; {report.seconds:.1f} s)")
+             f"in {p.score_sheets}; {report.seconds:.1f} s)")
     return EXIT_OK
 
 
@@ -243,8 +264,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from flows.services import BACKGROUND_SERVICES, background_pid, status
-    from flows.status import inspection_statuses, published_surveys
+    from flows.runtime.services import BACKGROUND_SERVICES, background_pid, status
+    from flows.runtime.status import input_statuses, owed_steps
+    from flows.sources.registry import KINDS
 
     p = paths()
     server = status(p)
@@ -253,23 +275,25 @@ def cmd_status(args: argparse.Namespace) -> int:
     for name in BACKGROUND_SERVICES:
         pid = background_pid(p, name)
         _say(f"{name + ':':<16} {f'running (pid {pid})' if pid else 'not running (iaow up)'}")
-    rows = inspection_statuses(p)
-    published = sum(1 for row in rows if row.state == "published")
-    _say(f"published warehouse: {p.published_db} ({published} inspections)")
-    for row in rows:
-        _say(f"  {row.inspection_id:<28} {row.describe()}")
-    surveys = published_surveys(p)
-    if surveys:
-        _say(f"offender survey deliveries ({len(surveys)} published):")
-        for line in surveys:
+    _say(f"published warehouse: {p.published_db}")
+    for kind in KINDS[::-1]:  # inspections first: what most readers look for
+        rows = input_statuses(p, kind)
+        published = sum(1 for row in rows if row.state == "published")
+        _say(f"{kind.title} ({published} published):")
+        for row in rows:
+            _say(f"  {row.input_id:<28} {row.describe()}")
+    owed = owed_steps(p)
+    if owed:
+        _say("publications that still owe steps (the next run delivers them):")
+        for line in owed:
             _say(f"  {line}")
     return EXIT_OK
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
     """Run dbt against a scratch copy of the private warehouse: never the committed or published file."""
-    from flows.transform import DbtBuildFailed, run_dbt
-    from flows.warehouse import stage_next
+    from flows.storage.transform import DbtBuildFailed, run_dbt
+    from flows.storage.warehouse import stage_next
 
     p = paths()
     scratch = stage_next(p, p.dev_private_db)
@@ -331,7 +355,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)  # exits 2 on usage errors, as argparse does
     logging.captureWarnings(True)
     try:
+        prepare_environment()
         return args.run(args)
+    except ConfigurationError as error:
+        _say(f"iaow {args.command}: {error}", err=True)
+        return EXIT_USAGE
     except PlatformError as error:
         _say(f"iaow {args.command}: {error}", err=True)
         return EXIT_PLATFORM
@@ -341,8 +369,27 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a platform defect: say so briefly, keep the traceback in the log
         log = _log_exception(error)
         _say(f"iaow {args.command}: platform error: {type(error).__name__}: {error}", err=True)
-        _say(f"Nothing was published by this run. Traceback: {log}; runs: {prefect_ui_url()}", err=True)
+        stands = f"{what_stands()} " if args.command in PUBLISHING_COMMANDS else ""
+        _say(f"{stands}Traceback: {log}; runs: {prefect_ui_url()}", err=True)
         return EXIT_PLATFORM
+
+
+def what_stands() -> str:
+    """After a platform error: whether a publication is half-way (committed, not yet published, or
+    owing steps), which the next run finishes; else that nothing was published."""
+    try:
+        from flows.runtime.status import owed_steps
+        from flows.storage.warehouse import latest_publication_id
+
+        p = paths()
+        private, published = latest_publication_id(p.private_db), latest_publication_id(p.published_db)
+        owed = owed_steps(p)
+    except Exception:  # the data directory itself is unreadable: say nothing we cannot stand by
+        return "What was published is unknown: see `iaow status`."
+    if private is not None and private != published:
+        return f"Publication {private} is committed but not yet published: the next run publishes it."
+    still_owed = f" Earlier publications still owe, and the next run delivers: {'; '.join(owed)}." if owed else ""
+    return "Nothing was published by this run." + still_owed
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Test session set-up: a private data directory, and one real Prefect server for every test.
 
-IAOW_HOME is set here, before any test module imports `flows` (which reads it). The Prefect
+IAOW_HOME is set here, and the environment prepared, before any test module imports Prefect
+(which reads its settings when first imported). The Prefect
 server is the one already running at PREFECT_API_URL (`make up`), or one started for this
 session and stopped at its end: never Prefect's per-process temporary server.
 """
@@ -18,13 +19,15 @@ TEST_HOME = Path(tempfile.mkdtemp(prefix="iaow-test-"))
 os.environ["IAOW_HOME"] = str(TEST_HOME)
 os.environ.pop("IAOW_CRASH_AT", None)
 
-from flows.config import paths  # noqa: E402  (must follow IAOW_HOME)
+from flows.config import paths, prepare_environment  # noqa: E402  (must follow IAOW_HOME)
+
+prepare_environment()
 from tests.support import run_iaow  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def prefect_server():
-    from flows.services import server_healthy, start_server, stop_server
+    from flows.runtime.services import server_healthy, start_server, stop_server
 
     if server_healthy():
         yield

@@ -1,4 +1,4 @@
-"""An independent reference implementation of the scoring rules, straight from DESIGN.md and the seeds.
+"""An independent reference implementation of the scoring rules, straight from CONTRACT.md and the seeds.
 
 Deliberately shares no code with the platform (not flows.scoring, not the dbt models): it reads
 the landing CSVs and the seed CSVs and computes with fractions.Fraction.
@@ -53,7 +53,7 @@ def published_percentage(score: Fraction | None) -> int | None:
 
 
 # --- The whole published rule, for every methodology (tests/property) --------------------------
-# Written from the published rules (DESIGN.md, the methodology seeds) only. Counts are
+# Written from the published rules (CONTRACT.md, the methodology seeds) only. Counts are
 # {question_id: (n_sufficient, n_relevant)}; scores are Fractions, None when nothing is scored.
 
 Counts = dict[str, tuple[int, int]]

@@ -33,7 +33,7 @@ def sha256_of(path: Path) -> str | None:
 def ingest(path: Path):
     """Run the ingest flow (of a return, or of a survey delivery) in this process, against the
     real server, and return its outcome."""
-    from flows.ingest import ingest_any, outcome_of
+    from flows.pipeline.ingest import ingest_any, outcome_of
 
     async def run():
         return await outcome_of(await ingest_any(str(path)))

@@ -61,6 +61,15 @@ class SurveyQuestion:
 
 
 BLANK_OPTION = "blank"
+# Several options of a multi-select question share one cell: "accommodation;health".
+MULTI_SEPARATOR = ";"
+
+
+def ticked_options(cell: str | None) -> list[str]:
+    """The options of a multi-select cell, as written (blank tokens kept, so they are reported)."""
+    if cell is None:
+        return []
+    return [token.strip() for token in cell.split(MULTI_SEPARATOR)]
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,7 @@ class VictimQuestion:
 
 @dataclass(frozen=True)
 class Catalogue:
+    group_size: int  # inspections in a group of the programme (programme_constants.csv)
     methodologies: dict[str, Methodology]
     case_types: tuple[str, ...]
     genders: tuple[str, ...]
@@ -131,7 +141,9 @@ def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> Catalogue:
         SurveyQuestion(row["question_id"], row["answer_type"], tuple(row["answer_options"].split("|")))
         for row in read_seed("code_lists/survey_questions.csv", seeds_dir)
     )
+    constants = {row["constant"]: row["value"] for row in read_seed("methodology/programme_constants.csv", seeds_dir)}
     return Catalogue(
+        group_size=int(constants["group_size"]),
         methodologies=methodologies,
         case_types=codes("code_lists/case_types.csv", "case_type"),
         genders=codes("code_lists/genders.csv", "gender"),

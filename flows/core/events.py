@@ -1,7 +1,10 @@
-"""The platform's Prefect events (DESIGN.md, Events): automations and triggers react to these."""
+"""The platform's Prefect events (CONTRACT.md, Events): their names, the resources they are
+about, and the record of one event. Emitting them is the pipeline's (`flows.pipeline.events`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 RETURN_LANDED = "iaow.return.landed"
@@ -27,27 +30,39 @@ def _home_id(home_id: str | None) -> str:
     return paths().home_id
 
 
-def inspection_resource(inspection_id: str, home_id: str | None = None) -> dict[str, str]:
+def resource(kind: str, resource_id: str, home_id: str | None = None) -> dict[str, str]:
+    """`iaow.<kind>.<id>`: an inspection, a survey or a group."""
     return {
-        "prefect.resource.id": f"iaow.inspection.{inspection_id}",
-        "prefect.resource.name": inspection_id,
+        "prefect.resource.id": f"iaow.{kind}.{resource_id}",
+        "prefect.resource.name": resource_id,
         HOME_LABEL: _home_id(home_id),
     }
 
 
-def group_resource(group_id: str, home_id: str | None = None) -> dict[str, str]:
-    return {"prefect.resource.id": f"iaow.group.{group_id}", "prefect.resource.role": "group", HOME_LABEL: _home_id(home_id)}
+def inspection_resource(inspection_id: str, home_id: str | None = None) -> dict[str, str]:
+    return resource("inspection", inspection_id, home_id)
 
 
 def survey_resource(survey_id: str, home_id: str | None = None) -> dict[str, str]:
-    return {
-        "prefect.resource.id": f"iaow.survey.{survey_id}",
-        "prefect.resource.name": survey_id,
-        HOME_LABEL: _home_id(home_id),
-    }
+    return resource("survey", survey_id, home_id)
 
 
-def emit(event: str, resource: dict[str, str], payload: dict[str, Any], related: list[dict[str, str]] | None = None) -> None:
-    from prefect.events import emit_event
+def group_resource(group_id: str, home_id: str | None = None) -> dict[str, str]:
+    return {**resource("group", group_id, home_id), "prefect.resource.role": "group"}
 
-    emit_event(event=event, resource=resource, payload=payload, related=related or [])
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One event to emit: kept as data so that a publication can owe it (flows.storage.outbox)."""
+
+    event: str
+    resource: dict[str, str]
+    payload: dict[str, Any] = field(default_factory=dict)
+    related: list[dict[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"event": self.event, "resource": self.resource, "payload": self.payload, "related": self.related}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EventRecord:
+        return cls(data["event"], data["resource"], data.get("payload", {}), data.get("related", []))

@@ -54,6 +54,16 @@ def describe_rows(rows: Iterable[int]) -> str:
     return f"rows {', '.join(shown)}{more} ({len(ordered)} rows)"
 
 
+@dataclass(frozen=True)
+class SuiteOutcome:
+    """One GX suite run over one table: how many expectations it evaluated and how many failed."""
+
+    suite: str
+    source: str
+    evaluated: int
+    failed: int
+
+
 @dataclass
 class ReturnRejected(Exception):
     """The return breaks the landing contract; nothing of it may be published."""

@@ -4,29 +4,29 @@ Each is visible and runnable in the Prefect UI. Names carry the data directory's
 (Paths.home_id) and the event triggers match on it, so two data directories sharing one server
 (a developer's and the tests') never run each other's work.
 
-| deployment                  | flow                  | runs on                                   |
-|-----------------------------|-----------------------|-------------------------------------------|
-| ingest-return/on-landed-ID  | ingest-return         | iaow.return.landed (the landing watcher)  |
-| ingest-survey/on-survey-landed-ID | ingest-survey   | iaow.survey.landed (the landing watcher)  |
-| group-report/on-completed-ID| group-report          | iaow.group.completed; on demand           |
-| rescore-programme/nightly-ID| rescore-programme     | IAOW_RESCORE_CRON (02:30 daily); on demand|
-| prune-prefect-history/weekly-ID | prune-prefect-history | IAOW_MAINTENANCE_CRON (Sunday 04:00)  |
+| deployment                        | flow                  | runs on                                   |
+|-----------------------------------|-----------------------|-------------------------------------------|
+| ingest-return/on-landed-ID        | ingest-return         | iaow.return.landed (the landing watcher)  |
+| ingest-survey/on-survey-landed-ID | ingest-survey         | iaow.survey.landed (the landing watcher)  |
+| group-report/on-completed-ID      | group-report          | iaow.group.completed; on demand           |
+| score-sheets/on-published-ID      | score-sheets          | iaow.scores.published; on demand          |
+| rescore-programme/nightly-ID      | rescore-programme     | IAOW_RESCORE_CRON (02:30 daily); on demand|
+| prune-prefect-history/weekly-ID   | prune-prefect-history | IAOW_MAINTENANCE_CRON (Sunday 04:00)      |
+
+One ingest deployment per input kind (flows.sources.registry.KINDS), from the kind's names.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from uuid import UUID
 
 from prefect import Flow
 from prefect.events import DeploymentEventTrigger
 
-from flows import events
-from flows.config import Paths, retention_days
+from flows.config import Paths, maintenance_cron, rescore_cron, retention_days
+from flows.core import events
 
-DEFAULT_RESCORE_CRON = "30 2 * * *"
-DEFAULT_MAINTENANCE_CRON = "0 4 * * 0"
 TIMEZONE = "Europe/London"
 
 
@@ -40,65 +40,60 @@ class DeploymentSpec:
     description: str = ""
 
 
+def _on(event: str, resources: str, name: str, parameters: dict[str, str], home: str) -> DeploymentEventTrigger:
+    return DeploymentEventTrigger(
+        name=name,
+        expect={event},
+        match={"prefect.resource.id": resources, events.HOME_LABEL: home},
+        parameters=parameters,
+    )
+
+
 def specs(p: Paths) -> list[DeploymentSpec]:
-    from flows.ingest import ingest_return
-    from flows.ingest_survey import ingest_survey
-    from flows.maintenance import prune_prefect_history
-    from flows.programme import group_report, rescore_programme
+    from flows.pipeline.ingest import FLOWS
+    from flows.pipeline.maintenance import prune_prefect_history
+    from flows.pipeline.reactions import group_report, score_sheets
+    from flows.pipeline.rescore import rescore_programme
+    from flows.sources.registry import KINDS
 
     home = p.home_id
-    own = {events.HOME_LABEL: home}
+    ingests = [
+        DeploymentSpec(
+            FLOWS[kind.name],
+            f"{kind.deployment_prefix}-{home}",
+            triggers=(_on(kind.landed_event, f"iaow.{kind.name}.*", f"{kind.trigger_prefix}-{home}",
+                          {"path": "{{ event.payload.path }}"}, home),),
+            description=f"Validate and publish a {kind.name} {kind.noun} when the landing watcher of {p.home} announces it.",
+        )
+        for kind in KINDS
+    ]
     return [
-        DeploymentSpec(
-            ingest_return,
-            f"on-landed-{home}",
-            triggers=(
-                DeploymentEventTrigger(
-                    name=f"return-landed-{home}",
-                    expect={events.RETURN_LANDED},
-                    match={"prefect.resource.id": "iaow.inspection.*", **own},
-                    parameters={"path": "{{ event.payload.path }}"},
-                ),
-            ),
-            description=f"Validate and publish a return when the landing watcher of {p.home} announces it.",
-        ),
-        DeploymentSpec(
-            ingest_survey,
-            f"on-survey-landed-{home}",
-            triggers=(
-                DeploymentEventTrigger(
-                    name=f"survey-landed-{home}",
-                    expect={events.SURVEY_LANDED},
-                    match={"prefect.resource.id": "iaow.survey.*", **own},
-                    parameters={"path": "{{ event.payload.path }}"},
-                ),
-            ),
-            description=f"Validate and publish an offender survey delivery when the landing watcher of {p.home} announces it.",
-        ),
+        *ingests,
         DeploymentSpec(
             group_report,
             f"on-completed-{home}",
-            triggers=(
-                DeploymentEventTrigger(
-                    name=f"group-completed-{home}",
-                    expect={events.GROUP_COMPLETED},
-                    match={"prefect.resource.id": "iaow.group.*", **own},
-                    parameters={"group_id": "{{ event.payload.group_id }}"},
-                ),
-            ),
-            description="Render a group's report when its sixth inspection is published; or run it for any group.",
+            triggers=(_on(events.GROUP_COMPLETED, "iaow.group.*", f"group-completed-{home}",
+                          {"group_id": "{{ event.payload.group_id }}"}, home),),
+            description="Render a group's report when its last inspection is published; or run it for any group.",
+        ),
+        DeploymentSpec(
+            score_sheets,
+            f"on-published-{home}",
+            triggers=(_on(events.SCORES_PUBLISHED, "iaow.inspection.*", f"scores-published-{home}",
+                          {"group_id": "{{ event.payload.group_id }}"}, home),),
+            description="Render the score sheets of a group when one of its inspections' scores is published.",
         ),
         DeploymentSpec(
             rescore_programme,
             f"nightly-{home}",
-            cron=os.environ.get("IAOW_RESCORE_CRON", DEFAULT_RESCORE_CRON),
+            cron=rescore_cron(),
             parameters={"publish_changes": False},
             description="Score every published inspection under the current methodology; report what would change.",
         ),
         DeploymentSpec(
             prune_prefect_history,
             f"weekly-{home}",
-            cron=os.environ.get("IAOW_MAINTENANCE_CRON", DEFAULT_MAINTENANCE_CRON),
+            cron=maintenance_cron(),
             parameters={"retention_days": retention_days()},
             description="Delete flow runs, their logs and artifacts older than the retention period.",
         ),

@@ -17,7 +17,9 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowR
 from prefect.runtime import flow_run
 from prefect.states import Completed
 
-from flows.config import DEFAULT_RETENTION_DAYS, paths
+from flows.config import SETTINGS, paths
+
+DEFAULT_RETENTION_DAYS = int(SETTINGS["IAOW_RETENTION_DAYS"].default)
 
 
 @flow(name="prune-prefect-history", log_prints=False)

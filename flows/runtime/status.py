@@ -1,22 +1,32 @@
-"""Where each inspection's latest return stands, for `iaow status`: landed, published (when) or
-rejected (why). Read from the landing watcher's ledger, the published warehouse and quarantine."""
+"""Where each input's latest version stands, for `iaow status`: landed, published (when) or
+rejected (why), per input kind; and what committed publications still owe. Read from the landing
+watcher's ledger, the published file, quarantine and the outbox."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from flows.config import Paths
-from flows.warehouse import query, table_exists
-from flows.watcher import Ledger
+from flows.core import figures
+from flows.sources.base import InputKind
+from flows.sources.registry import kind_for_files
+from flows.storage.publication import Outbox
+from flows.storage.published import PublishedFile, PublishedFileMissing
+from flows.runtime.watcher import Ledger
+from flows.storage.quarantine import quarantine_summaries
 
 
 @dataclass(frozen=True)
-class InspectionStatus:
-    inspection_id: str
+class InputStatus:
+    kind: str
+    input_id: str
     state: str  # "published", "rejected" or "landed" (announced, not finished yet)
     when: str
     detail: str = ""
+
+    @property
+    def inspection_id(self) -> str:  # the name before survey deliveries had a status of their own
+        return self.input_id
 
     def describe(self) -> str:
         if self.state == "published":
@@ -26,53 +36,58 @@ class InspectionStatus:
         return f"landed {self.when}, being validated and published"
 
 
-def _published(p: Paths) -> dict[str, tuple[str, str]]:
-    if not table_exists(p.published_db, "marts", "dim_inspection"):
+def published_inputs(p: Paths, kind: InputKind) -> dict[str, tuple[str, str]]:
+    """id -> (content hash, when) of every input of this kind in the published file."""
+    try:
+        with PublishedFile(p.published_db) as published:
+            if not published.has_table(kind.dimension):
+                return {}
+            rows = published.rows(f"select {kind.id_key}, {kind.sha_column}, published_at from marts.{kind.dimension}")
+    except PublishedFileMissing:
         return {}
-    rows = query(p.published_db, "select inspection_id, return_sha256, published_at from marts.dim_inspection")
-    return {i: (sha, f"{at:%Y-%m-%d %H:%M:%S %Z}") for i, sha, at in rows}
+    return {input_id: (sha, figures.timestamp(at)) for input_id, sha, at in rows}
 
 
-def _rejections(p: Paths) -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for summary in sorted(p.quarantine.glob("*/*/summary.json")) if p.quarantine.exists() else []:
-        found.setdefault(summary.parent.parent.name, []).append(json.loads(summary.read_text()))
+def rejections(p: Paths) -> dict[tuple[str, str], list[dict]]:
+    """(kind name, input id) -> the summaries of its quarantined versions."""
+    found: dict[tuple[str, str], list[dict]] = {}
+    for input_id, summary, files in quarantine_summaries(p.quarantine):
+        kind = summary.get("kind") or kind_for_files(files).name  # summaries written before they named it
+        found.setdefault((kind, input_id), []).append(summary)
     return found
 
 
-def inspection_statuses(p: Paths) -> list[InspectionStatus]:
-    published = _published(p)
-    rejections = _rejections(p)
-    landed = Ledger(p.run / "landed.json").latest_by_inspection()
+def input_statuses(p: Paths, kind: InputKind) -> list[InputStatus]:
+    published = published_inputs(p, kind)
+    rejected = {input_id: summaries for (name, input_id), summaries in rejections(p).items() if name == kind.name}
+    landed = Ledger(p.landed_ledger).latest_by_id(kind.name)
     return [
-        _status_of(inspection_id, landed.get(inspection_id), published.get(inspection_id), rejections.get(inspection_id, []))
-        for inspection_id in sorted(published.keys() | rejections.keys() | landed.keys())
+        _status_of(kind.name, input_id, landed.get(input_id), published.get(input_id), rejected.get(input_id, []))
+        for input_id in sorted(published.keys() | rejected.keys() | landed.keys())
     ]
 
 
-def _status_of(inspection_id: str, latest, published: tuple[str, str] | None, rejections: list[dict]) -> InspectionStatus:
-    """The state of the inspection's latest return: the one the watcher saw last, else the newest known."""
+def _status_of(kind: str, input_id: str, latest, published: tuple[str, str] | None, rejections: list[dict]) -> InputStatus:
+    """The state of the latest version: the one the watcher saw last, else the newest known."""
     rejected = {r["return_sha256"]: r for r in rejections}
     published_sha, published_at = published or (None, None)
     if latest is not None and latest.sha256 not in rejected and latest.sha256 != published_sha:
-        return InspectionStatus(inspection_id, "landed", latest.landed_at[:19].replace("T", " "))
+        return InputStatus(kind, input_id, "landed", latest.landed_at[:19].replace("T", " "))
     latest_rejection = rejected.get(latest.sha256) if latest is not None else None
     if latest_rejection is None and published_sha is None:
         latest_rejection = max(rejections, key=lambda r: r["received_at"])
     if latest_rejection is None:
-        return InspectionStatus(inspection_id, "published", published_at)
-    note = f" (scores of an earlier return stay published since {published_at})" if published_at else ""
-    return InspectionStatus(
-        inspection_id,
+        return InputStatus(kind, input_id, "published", published_at)
+    note = f" (an earlier version stays published since {published_at})" if published_at else ""
+    return InputStatus(
+        kind,
+        input_id,
         "rejected",
         latest_rejection["received_at"][:19].replace("T", " "),
         f"{latest_rejection['problems']} problem(s), first {latest_rejection['first_problem']}{note}",
     )
 
 
-def published_surveys(p: Paths) -> list[str]:
-    """One line per published offender survey delivery: id, year, when."""
-    if not table_exists(p.published_db, "marts", "dim_survey"):
-        return []
-    rows = query(p.published_db, "select survey_id, survey_year, published_at from marts.dim_survey order by survey_id")
-    return [f"{survey_id:<28} survey year {year}, published {at:%Y-%m-%d %H:%M:%S %Z}" for survey_id, year, at in rows]
+def owed_steps(p: Paths) -> list[str]:
+    """What committed publications still owe (the next writer delivers it), one line each."""
+    return [f"{publication_id}: {', '.join(labels)}" for publication_id, labels in Outbox(p).pending() if labels]

@@ -1,13 +1,13 @@
-"""The landing watcher: announces each complete return once, as the event `iaow.return.landed`,
-and each complete offender survey delivery once, as `iaow.survey.landed`.
+"""The landing watcher: announces each complete input once, as its kind's landed event
+(`iaow.return.landed` for inspection returns, `iaow.survey.landed` for survey deliveries).
 
-A folder return or delivery is complete when its sender has written `_READY` into it (last); a
-workbook when `<id>.xlsx` exists under its final name (senders write `<id>.xlsx.part`, then
-rename). The watcher polls `landing/inspections/` and `landing/surveys/` (polling works on every file system, including network
-shares where change notifications do not) and keeps a ledger of the content hashes it has
-announced, so the same return is never announced twice, and returns that landed while it was
-down are announced when it starts. A return whose exact content is already published is not
-announced either (the demo's returns, after `make demo`).
+A folder input is complete when its sender has written `_READY` into it (last); a workbook when
+`<id>.xlsx` exists under its final name (senders write `<id>.xlsx.part`, then rename). The
+watcher polls `landing/<kind>/` for every input kind (polling works on every file system,
+including network shares where change notifications do not) and keeps a ledger of the content
+hashes it has announced, so the same input is never announced twice, and inputs that landed
+while it was down are announced when it starts. An input whose exact content is already
+published is not announced either (the demo's returns, after `make demo`).
 """
 
 from __future__ import annotations
@@ -15,23 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from flows.archive import content_hash, return_files
 from flows.config import Paths
-from flows.contract import READY_MARKER, WORKBOOK_SUFFIX, locate_return
-from flows.warehouse import query, table_exists
+from flows.sources.base import READY_MARKER, WORKBOOK_SUFFIX, InputKind
+from flows.sources.registry import KINDS, kind_named
+from flows.storage.archive import content_hash
+from flows.storage.files import write_atomically
+from flows.storage.warehouse import committed
 
 log = logging.getLogger("iaow.watcher")
 POLL_SECONDS = 1.0
-
-
-INSPECTION = "inspection"
-SURVEY = "survey"
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,7 @@ class LandedReturn:
     path: str
     sha256: str
     landed_at: str  # ISO 8601, UTC
-    kind: str = INSPECTION  # INSPECTION or SURVEY
+    kind: str = "inspection"  # the input kind's name
 
 
 def complete_returns(landing_dir: Path, workbooks: bool = True) -> list[Path]:
@@ -76,81 +73,64 @@ class Ledger:
 
     def add(self, landed: LandedReturn) -> None:
         self.entries[landed.sha256] = asdict(landed)
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.file.with_suffix(".json.part")
-        partial.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
-        os.replace(partial, self.file)
+        write_atomically(self.file, json.dumps(self.entries, indent=1, sort_keys=True))
 
-    def latest_by_inspection(self) -> dict[str, LandedReturn]:
+    def latest_by_id(self, kind: str) -> dict[str, LandedReturn]:
+        """The input the watcher saw last under each id of one kind."""
         latest: dict[str, LandedReturn] = {}
         for entry in sorted(self.entries.values(), key=lambda e: e["landed_at"]):
-            if entry.get("kind", INSPECTION) == INSPECTION:
+            if entry.get("kind", "inspection") == kind:
                 latest[entry["return_id"]] = LandedReturn(**entry)
         return latest
 
 
 def published_hashes(p: Paths) -> set[str]:
-    sql = "select return_sha256 from raw.inspections"
-    if table_exists(p.private_db, "raw", "surveys"):  # absent until a warehouse's first publication since surveys
-        sql += " union all select delivery_sha256 from raw.surveys"
-    return {row[0] for row in query(p.private_db, sql)}
+    state = committed(p)
+    return set().union(*(kind.published_hashes(state) for kind in KINDS))
 
 
 class ContentHashes:
-    """Content hashes of returns, recomputed only when a file's size or modification time changes:
-    the watcher looks every second, and reading every waiting return each time is wasted work."""
+    """Content hashes of inputs, recomputed only when a file's size or modification time changes:
+    the watcher looks every second, and reading every waiting input each time is wasted work."""
 
     def __init__(self) -> None:
         self._known: dict[tuple, str] = {}
 
-    def of(self, path: Path) -> str:
-        source = locate_return(path)
-        signature = (str(path), *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in return_files(source)))
+    def of(self, kind: InputKind, path: Path) -> str:
+        source = kind.locate(path)
+        signature = (str(path), *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in source.files))
         if signature not in self._known:
-            self._known[signature] = content_hash(source)[0]
+            self._known[signature] = content_hash(source.files)[0]
         return self._known[signature]
 
 
 def newly_landed(p: Paths, ledger: Ledger, hashes: ContentHashes | None = None) -> list[LandedReturn]:
-    """Complete returns and deliveries whose content has been neither announced nor published."""
+    """Complete inputs whose content has been neither announced nor published."""
     hashes = hashes or ContentHashes()
     candidates = []
-    for kind, path in [
-        *((INSPECTION, path) for path in complete_returns(p.landing_inspections)),
-        *((SURVEY, path) for path in complete_returns(p.landing_surveys, workbooks=False)),
-    ]:
-        try:
-            sha256 = hashes.of(path)
-        except OSError:
-            continue  # vanished or unreadable mid-scan: seen again at the next poll
-        if sha256 not in ledger:
-            candidates.append((kind, path, sha256))
+    for kind in KINDS:
+        for path in complete_returns(p.landing / kind.landing_folder, workbooks=kind.accepts_workbooks):
+            try:
+                sha256 = hashes.of(kind, path)
+            except OSError:
+                continue  # vanished or unreadable mid-scan: seen again at the next poll
+            if sha256 not in ledger:
+                candidates.append((kind, path, sha256))
     if not candidates:
         return []  # the usual case: no need to open the warehouse
     published = published_hashes(p)
     now = dt.datetime.now(dt.timezone.utc).isoformat()
     return [
-        LandedReturn(path.name.removesuffix(WORKBOOK_SUFFIX), str(path), sha256, now, kind)
+        LandedReturn(path.name.removesuffix(WORKBOOK_SUFFIX), str(path), sha256, now, kind.name)
         for kind, path, sha256 in candidates
         if sha256 not in published
     ]
 
 
 def announce(landed: LandedReturn, home_id: str) -> None:
-    from flows import events
+    from flows.pipeline.events import emit
 
-    if landed.kind == SURVEY:
-        events.emit(
-            events.SURVEY_LANDED,
-            events.survey_resource(landed.return_id, home_id),
-            {"path": landed.path, "delivery_sha256": landed.sha256, "survey_id": landed.return_id},
-        )
-        return
-    events.emit(
-        events.RETURN_LANDED,
-        events.inspection_resource(landed.return_id, home_id),
-        {"path": landed.path, "return_sha256": landed.sha256, "inspection_id": landed.return_id},
-    )
+    emit(kind_named(landed.kind).landed(landed.return_id, landed.path, landed.sha256, home_id))
 
 
 def scan_once(
@@ -166,9 +146,9 @@ def scan_once(
 
 
 def watch(p: Paths, home_id: str, stop: Callable[[], bool], poll_seconds: float = POLL_SECONDS) -> None:
-    from flows.services import server_healthy
+    from flows.runtime.services import server_healthy
 
-    ledger = Ledger(p.run / "landed.json")
+    ledger = Ledger(p.landed_ledger)
     hashes = ContentHashes()
     while not stop():
         try:
@@ -177,5 +157,5 @@ def watch(p: Paths, home_id: str, stop: Callable[[], bool], poll_seconds: float 
             if server_healthy():
                 scan_once(p, ledger, lambda item: announce(item, home_id), hashes)
         except Exception:  # keep watching: one bad scan must not stop the service
-            log.exception("scan of %s failed", p.landing_inspections)
+            log.exception("scan of %s failed", p.landing)
         time.sleep(poll_seconds)

@@ -44,13 +44,14 @@ def warm_up() -> None:
     import dbt.cli.main  # noqa: F401
     import great_expectations  # noqa: F401
 
-    import flows.validate  # noqa: F401
+    import flows.pipeline.ingest  # noqa: F401
+    import flows.sources.validation  # noqa: F401
 
 
 async def serve_in_process(p: Paths, stop: Callable[[], bool], poll_seconds: float = POLL_SECONDS) -> None:
     from prefect.client.orchestration import get_client
 
-    from flows.deployments import apply_deployments
+    from flows.pipeline.deployments import apply_deployments
 
     warm_up()
     deployments = await apply_deployments(p)

@@ -1,4 +1,4 @@
-"""Landing contract v1: find a return's tables and read them, as text, with their row numbers.
+"""Reading untrusted landing files as text with row numbers: the machinery every input kind shares.
 
 This layer only checks what must hold before any table can be read (files present, decodable,
 well-formed CSV/YAML/workbook). What the values must be is the job of the GX suites in
@@ -11,118 +11,25 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from flows.findings import Finding, ReturnRejected
+from flows.core.findings import Finding
+from flows.sources.base import Source, Table
 
-INSPECTION_FILE = "inspection.yaml"
-REQUIRED_TABLES = ("cases", "answers")
-OPTIONAL_TABLES = ("victim_questionnaire", "context")
-TABLES = REQUIRED_TABLES + OPTIONAL_TABLES
-READY_MARKER = "_READY"
-WORKBOOK_SUFFIX = ".xlsx"
-INSPECTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
 
 
-class UsageError(Exception):
-    """The path given is not a return at all (exit code 2), as opposed to a broken return."""
-
-
-@dataclass
-class Table:
-    """One contract table as text. Index = spreadsheet row number (header is row 1)."""
-
-    name: str
-    source: str  # how findings name it: "cases.csv" or "x.xlsx, sheet cases"
-    frame: pd.DataFrame
-
-
-@dataclass
-class ReturnSource:
-    path: Path
-    kind: str  # "folder" or "workbook"
-    name: str  # the inspection id the folder or workbook name claims
-
-    @property
-    def files(self) -> list[Path]:
-        if self.kind == "workbook":
-            return [self.path]
-        return sorted(p for p in self.path.iterdir() if p.is_file())
-
-
-@dataclass
-class ParsedReturn:
-    source: ReturnSource
-    inspection: Table  # one row: the keys of inspection.yaml as columns
-    tables: dict[str, Table] = field(default_factory=dict)
-
-    @property
-    def header(self) -> pd.Series:
-        """The inspection.yaml values (inspection_id, group_id, ...) as one row."""
-        return self.inspection.frame.iloc[0]
-
-
-def locate_return(path: Path) -> ReturnSource:
-    path = Path(path)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or folder")
-    if path.is_dir():
-        return ReturnSource(path=path, kind="folder", name=path.name)
-    if path.suffix.lower() == WORKBOOK_SUFFIX:
-        return ReturnSource(path=path, kind="workbook", name=path.stem)
-    raise UsageError(f"{path}: a return is a folder or an .xlsx workbook")
-
-
-def read_return(source: ReturnSource) -> ParsedReturn:
-    """Read every table of the return, or raise ReturnRejected naming each structural problem."""
-    findings: list[Finding] = []
-    check_name_is_slug(source, "return.name.slug", "folder or workbook", "inspection id", "hampshire-2013", findings)
-    reader = _read_workbook if source.kind == "workbook" else _read_folder
-    inspection, tables = reader(source, findings)
-    if findings:
-        raise ReturnRejected(source.name, findings)
-    assert inspection is not None
-    return ParsedReturn(source=source, inspection=inspection, tables=tables)
-
-
-# ---------------------------------------------------------------- folders
-
-
-def _read_folder(source: ReturnSource, findings: list[Finding]):
-    present = {p.name: p for p in source.files if not p.name.startswith(".")}
-    check_members(
-        set(present) - {READY_MARKER},
-        allowed=[INSPECTION_FILE] + [f"{t}.csv" for t in TABLES],
-        required=[INSPECTION_FILE] + [f"{t}.csv" for t in REQUIRED_TABLES],
-        what="file",
-        label=lambda name: name,
-        findings=findings,
-    )
-
-    inspection = None
-    if INSPECTION_FILE in present:
-        inspection = read_key_value_yaml(present[INSPECTION_FILE], "inspection", findings)
-    tables = {}
-    for table in TABLES:
-        file = present.get(f"{table}.csv")
-        if file is not None:
-            frame = read_csv_table(file, findings)
-            if frame is not None:
-                tables[table] = Table(table, file.name, frame)
-    return inspection, tables
-
-
-def check_name_is_slug(source: ReturnSource, rule_id: str, container: str, named_after: str, example: str,
+def check_name_is_slug(source: Source, rule_id: str, container: str, named_after: str, example: str,
                        findings: list[Finding]) -> None:
     """A return or delivery is named after its id, which must be a slug."""
-    if not re.fullmatch(INSPECTION_ID_PATTERN, source.name):
+    if not re.fullmatch(ID_PATTERN, source.name):
         findings.append(
             Finding(
-                source=source.path.name,
+                source=source.path.name if source.layout == "workbook" else source.name,
                 rule_id=rule_id,
                 rule=f"the {container} must be named after the {named_after} "
                 f"(lower-case letters, digits and hyphens, 3-64 characters, e.g. {example})",
@@ -130,7 +37,8 @@ def check_name_is_slug(source: ReturnSource, rule_id: str, container: str, named
         )
 
 
-def check_members(present: set[str], allowed: list[str], required: list[str], what: str, label, findings: list[Finding]) -> None:
+def check_members(present: set[str], allowed: list[str], required: list[str], what: str, label: Callable[[str], str],
+                  findings: list[Finding]) -> None:
     """A return holds its contract's files (or a workbook its sheets): all required, nothing else."""
     for member in sorted(present - set(allowed)):
         findings.append(
@@ -192,10 +100,10 @@ def read_csv_table(file: Path, findings: list[Finding]) -> pd.DataFrame | None:
             Finding(source=file.name, rule_id="file.csv.syntax", rule=f"the file is not valid CSV: {error}")
         )
         return None
-    return _frame_from_records(records, file.name, findings)
+    return frame_from_records(records, file.name, findings)
 
 
-def _frame_from_records(records: list[list[str]], source: str, findings: list[Finding]) -> pd.DataFrame | None:
+def frame_from_records(records: list[list[str]], source: str, findings: list[Finding]) -> pd.DataFrame | None:
     """Header + rows of text into a frame indexed by spreadsheet row number; blank cells become None."""
     if not records or not any(cell.strip() for cell in records[0]):
         findings.append(
@@ -293,44 +201,7 @@ def _as_text(value: object) -> str | None:
 # ---------------------------------------------------------------- workbooks
 
 
-def _read_workbook(source: ReturnSource, findings: list[Finding]):
-    import openpyxl  # only workbook returns pay for it
-
-    name = source.path.name
-    try:
-        workbook = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
-        findings.append(
-            Finding(source=name, rule_id="file.xlsx.unreadable", rule=f"the file is not a readable .xlsx workbook ({type(error).__name__})")
-        )
-        return None, {}
-    try:
-        sheets = {ws.title.strip(): ws for ws in workbook.worksheets}
-        check_members(
-            set(sheets),
-            allowed=["inspection", *TABLES],
-            required=["inspection", *REQUIRED_TABLES],
-            what="sheet",
-            label=lambda title: f"{name}, sheet {title}",
-            findings=findings,
-        )
-        inspection = None
-        if "inspection" in sheets:
-            inspection = _inspection_from_sheet(sheets["inspection"], f"{name}, sheet inspection", findings)
-        tables = {}
-        for table in TABLES:
-            if table in sheets:
-                label = f"{name}, sheet {table}"
-                records = _sheet_records(sheets[table])
-                frame = _frame_from_records(records, label, findings)
-                if frame is not None:
-                    tables[table] = Table(table, label, frame)
-        return inspection, tables
-    finally:
-        workbook.close()
-
-
-def _sheet_records(sheet) -> list[list[str]]:
+def sheet_records(sheet) -> list[list[str]]:
     """All rows from row 1 as text, padded to the header's width (Excel trims empty trailing cells)."""
     records = [[_as_text(v) or "" for v in row] for row in sheet.iter_rows(min_row=1, values_only=True)]
     width = len(records[0]) if records else 0
@@ -344,8 +215,8 @@ def _sheet_records(sheet) -> list[list[str]]:
     return padded
 
 
-def _inspection_from_sheet(sheet, source: str, findings: list[Finding]) -> Table | None:
-    """The `inspection` sheet holds key/value rows, the same keys as inspection.yaml."""
+def key_value_sheet(sheet, table: str, source: str, findings: list[Finding]) -> Table | None:
+    """A sheet of key/value rows (a workbook's `inspection` sheet: the keys of inspection.yaml)."""
     document = {}
     for row in sheet.iter_rows(values_only=True):
         if not row or row[0] is None:
@@ -354,4 +225,4 @@ def _inspection_from_sheet(sheet, source: str, findings: list[Finding]) -> Table
         if key.lower() == "key":
             continue  # an optional header row
         document[key] = row[1] if len(row) > 1 else None
-    return _key_value_table(document, "inspection", source, findings)
+    return _key_value_table(document, table, source, findings)

@@ -1,4 +1,4 @@
-"""Run the GX suites of `expectations/` over a parsed return and turn results into findings.
+"""Run the GX suites of `expectations/` over an input's tables and turn results into findings.
 
 GX runs on its pandas path (works with every pin here, no DuckDB lock involved). Results are
 reduced to rule, file, column and row numbers at once: GX's own result objects can carry row
@@ -7,24 +7,16 @@ values, so they are never stored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
-from expectations import answers, cases, context, cross_file, inspection, survey, victim_questionnaire
-from flows.catalogue import Catalogue, Methodology
-from flows.contract import ParsedReturn, Table
-from flows.findings import Finding
-from flows.survey_delivery import ParsedSurvey
+from flows.core.findings import Finding, SuiteOutcome
+from flows.sources.base import Table
 
-
-@dataclass
-class SuiteOutcome:
-    suite: str
-    source: str
-    evaluated: int
-    failed: int
+NO_DERIVED: Mapping[str, str] = {}
 
 
 @dataclass
@@ -36,9 +28,12 @@ class ValidationResult:
     def ok(self) -> bool:
         return not self.findings
 
-    def run(self, table: Table, suite, key_value: bool = False) -> bool:
-        """Run one suite, keep its findings and outcome; True when it found nothing."""
-        found, outcome = run_suite(table, suite, key_value)
+    def run(self, table: Table, suite, key_value: bool = False, derived: Mapping[str, str] = NO_DERIVED) -> bool:
+        """Run one suite, keep its findings and outcome; True when it found nothing.
+
+        derived: columns the reader added (a parsed copy of a value, say) -> the sender's column
+        they come from, which findings name instead."""
+        found, outcome = run_suite(table, suite, key_value, derived)
         self.findings.extend(found)
         self.suites.append(outcome)
         return not found
@@ -74,7 +69,8 @@ def _batch(table: str, frame: pd.DataFrame):
     return definition.get_batch(batch_parameters={"dataframe": frame})
 
 
-def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Finding], SuiteOutcome]:
+def run_suite(table: Table, suite, key_value: bool = False, derived: Mapping[str, str] = NO_DERIVED
+              ) -> tuple[list[Finding], SuiteOutcome]:
     """Validate one table; findings name rows (or keys, for inspection.yaml), never values."""
     result = _batch(table.name, table.frame).validate(suite, result_format={"result_format": "COMPLETE"})
     present = set(table.frame.columns)
@@ -87,16 +83,14 @@ def run_suite(table: Table, suite, key_value: bool = False) -> tuple[list[Findin
         if outcome.success:
             continue
         if config.type == "expect_table_columns_to_match_set":
-            findings += _column_findings(table, list(kwargs["column_set"]), key_value)
+            findings += _column_findings(table, list(kwargs["column_set"]), key_value, derived)
             continue
         columns = [kwargs["column"]] if kwargs.get("column") else list(kwargs.get("column_list") or [])
         if any(name not in present for name in columns):
             continue  # the column is missing: the column rule reports it, once
         if _raised_exception(outcome.exception_info):
             raise RuntimeError(f"suite {suite.name}: {config.type} could not run: {outcome.exception_info}")
-        column = " + ".join(columns)
-        if column == context.NUMERIC_VALUE:
-            column = "value"
+        column = " + ".join(derived.get(name, name) for name in columns)
         # A row is named once, however many of its values (ticked options) break the rule.
         rows = tuple(dict.fromkeys(int(i) for i in outcome.result.get("unexpected_index_list") or ()))
         if key_value:
@@ -122,10 +116,10 @@ def _raised_exception(info: dict | None) -> bool:
     return any(isinstance(value, dict) and value.get("raised_exception") for value in info.values())
 
 
-def _column_findings(table: Table, expected: list[str], key_value: bool) -> list[Finding]:
-    # The parsed copy of context.value is ours, not the sender's.
-    present = [c for c in table.frame.columns if c != context.NUMERIC_VALUE]
-    expected = [c for c in expected if c != context.NUMERIC_VALUE]
+def _column_findings(table: Table, expected: list[str], key_value: bool, derived: Mapping[str, str]) -> list[Finding]:
+    # Columns the reader derived are ours, not the sender's.
+    present = [c for c in table.frame.columns if c not in derived]
+    expected = [c for c in expected if c not in derived]
     what = "key" if key_value else "column"
 
     def finding(name: str, problem: str, rule: str) -> Finding:
@@ -145,57 +139,3 @@ def _column_findings(table: Table, expected: list[str], key_value: bool) -> list
         if name not in expected
     ]
     return missing + unexpected
-
-
-def validate_return(parsed: ParsedReturn, catalogue: Catalogue) -> ValidationResult:
-    """Every suite over every table present, then the cross-file checks."""
-    result = ValidationResult([], [])
-    header = parsed.inspection
-    result.run_header(header, inspection.build_suite(parsed.source.name, list(catalogue.methodologies)))
-    methodology = _methodology_of(header, catalogue)
-
-    case_table = parsed.tables.get("cases")
-    answer_table = parsed.tables.get("answers")
-    cases_ok = case_table is not None and result.run(case_table, cases.build_suite(catalogue, methodology))
-    answers_ok = False
-    if answer_table is not None:
-        case_refs = [] if case_table is None else [r for r in case_table.frame.get("case_ref", []) if r is not None]
-        answers_ok = result.run(answer_table, answers.build_suite(catalogue, methodology, case_refs))
-    if cases_ok and answers_ok and methodology is not None:
-        # Only meaningful once both tables are individually sound.
-        gaps = cross_file.missing_answers(case_table.frame, answer_table.frame, methodology.question_ids, case_table.source)
-        result.findings.extend(gaps)
-
-    if "victim_questionnaire" in parsed.tables:
-        result.run(parsed.tables["victim_questionnaire"], victim_questionnaire.build_suite(catalogue))
-    if "context" in parsed.tables:
-        table = parsed.tables["context"]
-        values = table.frame["value"] if "value" in table.frame.columns else pd.Series(None, index=table.frame.index)
-        table.frame[context.NUMERIC_VALUE] = pd.to_numeric(values, errors="coerce")
-        if result.run(table, context.build_suite(catalogue)):
-            # Only meaningful once every value is a number in range.
-            result.findings.extend(context.parts_add_up(table.frame, catalogue, table.source))
-            result.findings.extend(context.shares_sum_to_100(table.frame, catalogue, table.source))
-        table.frame = table.frame.drop(columns=[context.NUMERIC_VALUE])
-    return result
-
-
-def validate_delivery(parsed: ParsedSurvey, catalogue: Catalogue, known_areas: list[str]) -> ValidationResult:
-    """survey.yaml, responses.csv, and every option ticked in a multi-select question."""
-    result = ValidationResult([], [])
-    result.run_header(parsed.survey, survey.header_suite(parsed.source.name))
-    responses = parsed.responses
-    result.run(responses, survey.responses_suite(catalogue, known_areas))
-    for question in catalogue.survey_questions:
-        if question.answer_type != "multi" or question.question_id not in responses.frame.columns:
-            continue
-        ticked = Table(f"responses_{question.question_id}", responses.source, survey.ticked_frame(responses.frame, question))
-        result.run(ticked, survey.ticked_suite(question))
-        result.findings.extend(survey.repeated_options(responses.frame, question, responses.source))
-    return result
-
-
-def _methodology_of(header: Table, catalogue: Catalogue) -> Methodology | None:
-    if "methodology" not in header.frame.columns:
-        return None
-    return catalogue.methodologies.get(header.frame["methodology"].iloc[0])

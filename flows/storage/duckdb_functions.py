@@ -1,6 +1,6 @@
 """dbt-duckdb plugin: registers the exact scoring functions on every dbt connection.
 
-Declared in dbt/profiles.yml (`plugins: - module: flows.duckdb_functions`). The published marts
+Declared in dbt/profiles.yml (`plugins: - module: flows.storage.duckdb_functions`). The published marts
 are plain tables, so analysts never need these functions; only the build does.
 
     iaow_ratio_stat(rule VARCHAR, n_sufficient BIGINT[], n_relevant BIGINT[]) -> DOUBLE
@@ -8,7 +8,7 @@ are plain tables, so analysts never need these functions; only the build does.
     iaow_mean_of_group_means(groups VARCHAR[], n_sufficient BIGINT[], n_relevant BIGINT[]) -> DOUBLE
     iaow_mean_of_group_means_pct(groups VARCHAR[], n_sufficient BIGINT[], n_relevant BIGINT[]) -> INTEGER
 
-`rule` is a score rule of flows.scoring.RATIO_STATISTICS (`mean_of_questions`,
+`rule` is a score rule of flows.core.scoring.RATIO_STATISTICS (`mean_of_questions`,
 `lowest_key_question`, `pooled_cases`, ...). The lists hold the questions' counts in the same order
 (aggregate them with the same ORDER BY); questions with n_relevant = 0 have no score and are
 left out.
@@ -20,7 +20,7 @@ import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb.sqltypes import BIGINT, DOUBLE, INTEGER, VARCHAR
 
-from flows.scoring import as_float, mean_of_group_means, percentage, ratio_statistic
+from flows.core.scoring import as_float, mean_of_group_means, percentage, ratio_statistic
 
 
 def _ratio_stat(rule: str | None, n_sufficient: list[int] | None, n_relevant: list[int] | None) -> float | None:

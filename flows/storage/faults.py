@@ -2,19 +2,20 @@
 
 Setting IAOW_CRASH_AT=<point> makes the process exit abruptly (os._exit: no cleanup, no
 finally blocks, like a power cut or SIGKILL) when it reaches that point. Unset, it costs one
-dictionary lookup.
+environment lookup. The points are the publication protocol's (flows.storage.publication).
 """
 
 from __future__ import annotations
 
 import os
 
-CRASH_ENV = "IAOW_CRASH_AT"
+from flows.config import crash_at
+
 CRASH_EXIT_CODE = 99
-POINTS = ("after-load", "after-build", "after-commit", "before-publish-rename")
+POINTS = ("after-load", "after-build", "after-commit", "before-publish-rename", "after-publish-rename")
 
 
 def crash_point(name: str) -> None:
     assert name in POINTS, name
-    if os.environ.get(CRASH_ENV) == name:
+    if crash_at() == name:
         os._exit(CRASH_EXIT_CODE)

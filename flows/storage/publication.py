@@ -1,98 +1,334 @@
-"""Publish: write the analyst-facing file from the private warehouse's marts, then swap it in.
+"""The publication protocol: the one way the warehouse changes, for a return, a survey delivery
+and the rescore alike (write-audit-publish).
 
-The published file holds schema `marts` only (tables with their constraints and the dbt docs
-as comments), never the raw zone, so case-level rows never leave the private file. It is
-written beside the live file and renamed over it: readers see the old file or the new one,
-never a mixture, and a crash before the rename leaves the old file as it was.
+    stage    copy private.duckdb to .next/private.duckdb (the committed file is never written in place)
+    load     the caller's rows, in one transaction with the publication's record   · crash point after-load
+    build    dbt: seeds, models, contracts, data tests on the scratch copy          · crash point after-build
+             (the caller may now read the built copy: what would change, what to announce)
+    owe      the outbox entry: what the publication will owe once it is out (its disclosure log,
+             taken from the scratch copy now; the caller's events and artifact), written durably
+    commit   rename .next/private.duckdb over private.duckdb: the platform's truth  · crash point after-commit
+    export   schema `marts` into .publish/iaow.duckdb                               · crash point before-publish-rename
+    swap     rename it over iaow.duckdb: the analysts' view                         · crash point after-publish-rename
+    deliver  what the outbox entry owes, each step marked done as it succeeds
+
+A failure or crash before the commit leaves both files as they were (the next stage discards the
+scratch copy, and an outbox entry of a publication the private warehouse does not record is
+dropped). After the commit, `recover()`, which every writer runs first, exports a private
+warehouse the published file is behind, and delivers whatever an entry still owes: a rerun
+finishes the job exactly once. A step that fails after the swap never undoes the publication:
+the result names what is left, and the next writer delivers it.
+
+The published file holds schema `marts` only (tables with their constraints and the dbt docs as
+comments), never the raw zone, so case-level rows never leave the private file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import logging
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from flows.config import Paths
-from flows.faults import crash_point
-from flows.warehouse import fresh_scratch, latest_publication_id, replace_durably, table_exists
+from flows.storage.faults import crash_point
+from flows.storage.files import fresh_scratch, replace_durably, write_atomically
+from flows.storage.raw_zone import Publication, record_publication
+from flows.storage.warehouse import (
+    WarehouseState,
+    commit_next,
+    latest_publication_id,
+    publication_recorded,
+    stage_next,
+    table_exists,
+)
+
+log = logging.getLogger("iaow.publication")
 
 PUBLISHED_SCHEMA = "marts"
+DISCLOSURE_LOG_TABLE = "audit.audit_disclosure_log"
+OWED_FILE = "owed.json"
+DISCLOSURE_FILE = "disclosure.csv"
+DISCLOSURE_STEP = "disclosure_log"
+
+Loader = Callable[[duckdb.DuckDBPyConnection], None]
+Builder = Callable[[Paths, Path], Any]
+Delivery = Callable[[dict[str, Any]], None]
 
 
 def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def export_marts(p: Paths) -> None:
-    target = fresh_scratch(p.next_published_db)
-    with duckdb.connect(str(target)) as connection:
-        connection.execute(f"attach '{p.private_db}' as src (read_only)")
-        connection.execute(f"create schema {PUBLISHED_SCHEMA}")
-        tables = connection.execute(
-            "select table_name, sql, comment from duckdb_tables() "
-            "where database_name = 'src' and schema_name = ? order by table_name",
-            [PUBLISHED_SCHEMA],
-        ).fetchall()
-        for table, ddl, comment in tables:
-            # duckdb_tables().sql is the CREATE statement with constraints; unqualified by catalog,
-            # so it creates the table in this file.
-            connection.execute(ddl)
-            name = f"{PUBLISHED_SCHEMA}.{quote(table)}"
-            connection.execute(f"insert into {name} select * from src.{name}")
-            if comment:
-                connection.execute(f"comment on table {name} is {_literal(comment)}")
-        columns = connection.execute(
-            "select table_name, column_name, comment from duckdb_columns() "
-            "where database_name = 'src' and schema_name = ? and comment is not null",
-            [PUBLISHED_SCHEMA],
-        ).fetchall()
-        for table, column, comment in columns:
-            connection.execute(
-                f"comment on column {PUBLISHED_SCHEMA}.{quote(table)}.{quote(column)} is {_literal(comment)}"
-            )
-        connection.execute("detach src")
-        connection.execute("checkpoint")
-    crash_point("before-publish-rename")
-    replace_durably(target, p.published_db)
-    write_disclosure_log(p)
-
-
-DISCLOSURE_LOG_TABLE = "audit.audit_disclosure_log"
-
-
-def write_disclosure_log(p: Paths) -> Path | None:
-    """disclosure/<publication_id>.csv: what the publication withheld and why (no counts), for the
-    research team. Rewritten whole, so a publication redone after a crash leaves one complete log."""
-    if not table_exists(p.private_db, "audit", "audit_disclosure_log"):
-        return None
-    publication_id = latest_publication_id(p.private_db)
-    if publication_id is None:
-        return None
-    p.disclosure.mkdir(parents=True, exist_ok=True)
-    target = p.disclosure / f"{publication_id}.csv"
-    partial = target.with_suffix(".csv.part")
-    with duckdb.connect(str(p.private_db), read_only=True) as connection:
-        connection.execute(
-            f"copy (select * from {DISCLOSURE_LOG_TABLE} order by result_set, results_level, unit_id, question_id, answer_option) "
-            f"to '{partial}' (header, delimiter ',')"
-        )
-    partial.replace(target)
-    return target
-
-
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publication_is_current(p: Paths) -> bool:
-    """True when the published file carries the private warehouse's latest publication."""
-    private = latest_publication_id(p.private_db)
-    return private is None or latest_publication_id(p.published_db) == private
+# ------------------------------------------------------------------ what a publication owes
 
 
-def ensure_published(p: Paths) -> bool:
-    """Finish a publication that a crash interrupted after its commit; returns whether it had to."""
-    if publication_is_current(p):
-        return False
-    export_marts(p)
-    return True
+@dataclass(frozen=True)
+class Owed:
+    """One thing a publication owes once it is out: `kind` names who delivers it (the protocol
+    itself for the disclosure log; the caller's deliveries for "event" and "artifact")."""
+
+    kind: str
+    label: str  # said to people: "event iaow.scores.published", "disclosure log"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Left:
+    label: str
+    error: str
+
+
+@dataclass
+class Delivered:
+    """What became of one publication's owed steps."""
+
+    publication_id: str
+    done: list[str] = field(default_factory=list)
+    left: list[Left] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.left
+
+    def describe_left(self) -> str:
+        return "; ".join(f"{item.label} ({item.error})" for item in self.left)
+
+
+@dataclass
+class Recovery:
+    """What `recover()` finished of earlier publications."""
+
+    exported: str | None = None  # the publication a crash had committed but not yet published
+    delivered: list[Delivered] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # outbox entries of publications never committed
+
+    @property
+    def did_anything(self) -> bool:
+        return bool(self.exported or self.dropped or any(d.done for d in self.delivered))
+
+    @property
+    def left(self) -> list[Left]:
+        return [item for delivered in self.delivered for item in delivered.left]
+
+
+class Outbox:
+    """warehouse/.outbox/<publication_id>/: owed.json (the steps, each marked done or not) and the
+    disclosure log taken from the built scratch copy. Rewritten atomically after every step."""
+
+    def __init__(self, p: Paths):
+        self.root = p.outbox
+
+    def folder(self, publication_id: str) -> Path:
+        return self.root / publication_id
+
+    def entries(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(entry.name for entry in self.root.iterdir() if (entry / OWED_FILE).is_file())
+
+    def read(self, publication_id: str) -> dict[str, Any]:
+        return json.loads((self.folder(publication_id) / OWED_FILE).read_text())
+
+    def write(self, publication_id: str, entry: dict[str, Any]) -> None:
+        write_atomically(self.folder(publication_id) / OWED_FILE, json.dumps(entry, indent=1, sort_keys=True))
+
+    def create(self, publication_id: str, owed: Sequence[Owed]) -> None:
+        self.write(publication_id, {
+            "publication_id": publication_id,
+            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+            "steps": [{"kind": o.kind, "label": o.label, "data": o.data, "done": False, "error": None} for o in owed],
+        })
+
+    def drop(self, publication_id: str) -> None:
+        shutil.rmtree(self.folder(publication_id), ignore_errors=True)
+
+    def pending(self) -> list[tuple[str, list[str]]]:
+        """(publication id, labels of the steps it still owes), oldest first: for `iaow status`."""
+        found = []
+        for publication_id in self.entries():
+            try:
+                steps = self.read(publication_id)["steps"]
+            except (OSError, ValueError, KeyError):
+                continue
+            found.append((publication_id, [s["label"] for s in steps if not s["done"]]))
+        return found
+
+
+# ------------------------------------------------------------------ the protocol
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A publication loaded and built in the scratch copy, not yet committed."""
+
+    publication: Publication
+    database: Path
+
+    def state(self) -> WarehouseState:
+        return WarehouseState(self.database)
+
+
+class Publisher:
+    """Runs the protocol for one writer (the caller holds the writer slot)."""
+
+    def __init__(self, p: Paths, deliveries: Mapping[str, Delivery] | None = None, build: Builder | None = None):
+        self.p = p
+        self.outbox = Outbox(p)
+        self.deliveries = {DISCLOSURE_STEP: self._deliver_disclosure_log, **(deliveries or {})}
+        if build is None:
+            from flows.storage.transform import build_warehouse
+
+            build = build_warehouse
+        self._build = build
+
+    # ---------------------------------------------------------------- before the commit
+
+    def stage_and_load(self, publication: Publication, load: Loader | None = None) -> Prepared:
+        """A fresh scratch copy with the caller's rows and the publication's record, in one transaction."""
+        database = stage_next(self.p)
+        with duckdb.connect(str(database)) as connection:
+            connection.execute("begin")
+            if load is not None:
+                load(connection)
+            record_publication(connection, publication)
+            connection.execute("commit")
+        crash_point("after-load")
+        return Prepared(publication, database)
+
+    def build(self, prepared: Prepared) -> Any:
+        """dbt build and tests on the scratch copy; raises DbtBuildFailed naming the failing nodes."""
+        built = self._build(self.p, prepared.database)
+        crash_point("after-build")
+        return built
+
+    def discard(self, prepared: Prepared) -> None:
+        """Drop a prepared publication (a dry run, a rejected input): nothing was committed."""
+        fresh_scratch(prepared.database)
+
+    # ---------------------------------------------------------------- the commit and after
+
+    def complete(self, prepared: Prepared, owed: Sequence[Owed] = ()) -> Delivered:
+        """Owe, commit, export, swap, deliver. From the commit on the publication stands: a failure
+        of the export raises (the next writer's recover() publishes it), a failure of a step after
+        the swap is reported in the result and left in the outbox for the next writer."""
+        publication_id = prepared.publication.publication_id
+        steps = list(owed)
+        if self._take_disclosure_log(prepared):
+            steps.insert(0, Owed(DISCLOSURE_STEP, "disclosure log", {"publication_id": publication_id}))
+        self.outbox.create(publication_id, steps)
+        commit_next(self.p)  # from here the new version is the platform's truth ...
+        crash_point("after-commit")
+        self.export()  # ... and this makes it the analysts' (redone by recover() if we crash between)
+        return self.deliver(publication_id)
+
+    def recover(self) -> Recovery:
+        """Finish what earlier writers left: drop outbox entries of publications never committed,
+        publish a committed private warehouse the published file is behind, deliver what is owed."""
+        recovery = Recovery()
+        for publication_id in self.outbox.entries():
+            if not publication_recorded(self.p.private_db, publication_id):
+                self.outbox.drop(publication_id)  # crashed before its commit: it never happened
+                recovery.dropped.append(publication_id)
+        private = latest_publication_id(self.p.private_db)
+        if private is not None and latest_publication_id(self.p.published_db) != private:
+            self.export()
+            recovery.exported = private
+        for publication_id in self.outbox.entries():
+            recovery.delivered.append(self.deliver(publication_id))
+        return recovery
+
+    def export(self) -> None:
+        """Write schema `marts` of the private warehouse into a new file and swap it in."""
+        target = fresh_scratch(self.p.next_published_db)
+        with duckdb.connect(str(target)) as connection:
+            connection.execute(f"attach {literal(str(self.p.private_db))} as src (read_only)")
+            connection.execute(f"create schema {PUBLISHED_SCHEMA}")
+            tables = connection.execute(
+                "select table_name, sql, comment from duckdb_tables() "
+                "where database_name = 'src' and schema_name = ? order by table_name",
+                [PUBLISHED_SCHEMA],
+            ).fetchall()
+            for table, ddl, comment in tables:
+                # duckdb_tables().sql is the CREATE statement with constraints; unqualified by
+                # catalog, so it creates the table in this file.
+                connection.execute(ddl)
+                name = f"{PUBLISHED_SCHEMA}.{quote(table)}"
+                connection.execute(f"insert into {name} select * from src.{name}")
+                if comment:
+                    connection.execute(f"comment on table {name} is {literal(comment)}")
+            columns = connection.execute(
+                "select table_name, column_name, comment from duckdb_columns() "
+                "where database_name = 'src' and schema_name = ? and comment is not null",
+                [PUBLISHED_SCHEMA],
+            ).fetchall()
+            for table, column, comment in columns:
+                connection.execute(f"comment on column {PUBLISHED_SCHEMA}.{quote(table)}.{quote(column)} is {literal(comment)}")
+            connection.execute("detach src")
+            connection.execute("checkpoint")
+        crash_point("before-publish-rename")
+        replace_durably(target, self.p.published_db)
+        crash_point("after-publish-rename")
+
+    def deliver(self, publication_id: str) -> Delivered:
+        """Deliver every step the publication still owes, in order; each is marked done at once."""
+        entry = self.outbox.read(publication_id)
+        result = Delivered(publication_id)
+        for step in entry["steps"]:
+            if step["done"]:
+                continue
+            delivery = self.deliveries.get(step["kind"])
+            try:
+                if delivery is None:
+                    raise LookupError(f"nothing here delivers {step['kind']!r}")
+                delivery(step["data"])
+            except Exception as error:  # left for the next writer: the publication stands
+                step["error"] = f"{type(error).__name__}: {error}"
+                result.left.append(Left(step["label"], step["error"]))
+                log.warning("publication %s: %s not delivered: %s", publication_id, step["label"], step["error"])
+            else:
+                step["done"], step["error"] = True, None
+                result.done.append(step["label"])
+            self.outbox.write(publication_id, entry)
+        if result.complete:
+            self.outbox.drop(publication_id)
+        return result
+
+    # ---------------------------------------------------------------- the disclosure log
+
+    def _take_disclosure_log(self, prepared: Prepared) -> bool:
+        """The built copy's disclosure log into the outbox: the publication delivers it once out."""
+        if not table_exists(prepared.database, "audit", "audit_disclosure_log"):
+            return False
+        folder = self.outbox.folder(prepared.publication.publication_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / (DISCLOSURE_FILE + ".part")
+        with duckdb.connect(str(prepared.database), read_only=True) as connection:
+            connection.execute(
+                f"copy (select * from {DISCLOSURE_LOG_TABLE} "
+                "order by result_set, results_level, unit_id, question_id, answer_option) "
+                f"to {literal(str(partial))} (header, delimiter ',')"
+            )
+        replace_durably(partial, folder / DISCLOSURE_FILE)
+        return True
+
+    def _deliver_disclosure_log(self, data: dict[str, Any]) -> None:
+        """disclosure/<publication_id>.csv: what the publication withheld and why (no counts), for
+        the research team."""
+        publication_id = data["publication_id"]
+        source = self.outbox.folder(publication_id) / DISCLOSURE_FILE
+        write_atomically(self.p.disclosure / f"{publication_id}.csv", source.read_bytes())
+
+
+def disclosure_log_path(p: Paths, publication_id: str) -> Path:
+    return p.disclosure / f"{publication_id}.csv"

@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.config import DBT_PROJECT_DIR, Paths, disclosure_threshold
-from flows.warehouse import query, table_exists
+from flows.config import DBT_DATABASE_ENV, DBT_PROJECT_DIR, Paths, disclosure_threshold
+from flows.storage.warehouse import query, table_exists
 
 FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
 
@@ -65,17 +65,17 @@ def run_dbt(p: Paths, database: Path, command: list[str]) -> object:
     """Run one dbt command against `database`; raise DbtBuildFailed naming every failing node."""
     from dbt.cli.main import dbtRunner
 
-    os.environ["IAOW_DBT_DATABASE"] = str(database)
+    os.environ[DBT_DATABASE_ENV] = str(database)  # read by dbt/profiles.yml
     key = str(p.dbt_target)
+    # Read at every invocation, not from the cached manifest: a changed setting takes effect.
+    settings = ["--vars", json.dumps({"disclosure_threshold": disclosure_threshold()})]
     try:
         if key not in _manifest_cache:
-            parsed = dbtRunner().invoke(["parse", "--quiet", *_base_args(p)])
+            parsed = dbtRunner().invoke(["parse", "--quiet", *settings, *_base_args(p)])
             if not parsed.success:
                 raise DbtBuildFailed("parse", [], str(parsed.exception))
             _manifest_cache[key] = parsed.result
-        # Read at every invocation, not from the cached manifest: a changed setting takes effect.
-        settings = json.dumps({"disclosure_threshold": disclosure_threshold()})
-        result = dbtRunner(manifest=_manifest_cache[key]).invoke([*command, "--quiet", "--vars", settings, *_base_args(p)])
+        result = dbtRunner(manifest=_manifest_cache[key]).invoke([*command, "--quiet", *settings, *_base_args(p)])
     finally:
         _close_dbt_connections()
     failed = failed_nodes(result.result)

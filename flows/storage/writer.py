@@ -11,12 +11,16 @@ the file lock free knows the holder is dead, and releases that lease at once.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import fcntl
+import json
 import logging
+import os
 import socket
-from contextlib import asynccontextmanager
+import time
+from contextlib import asynccontextmanager, contextmanager
 
 from flows.config import Paths
-from flows.warehouse import holder_record, try_writer_lock, writer_lock
 
 WRITER_LIMIT = "warehouse-writer"
 LEASE_S = 60.0  # the server's minimum
@@ -24,6 +28,71 @@ RENEW_EVERY_S = 20.0
 RETRY_S = 0.5
 
 logger = logging.getLogger(__name__)
+LOCK_TIMEOUT_S = 600
+
+
+class WarehouseBusy(Exception):
+    """Another writer held the lock for longer than we were prepared to wait."""
+
+
+@contextmanager
+def writer_lock(p: Paths, timeout_s: float = LOCK_TIMEOUT_S, record: dict | None = None):
+    """Exclusive, process-wide writer lock; the kernel drops it if the holder dies.
+
+    The holder writes who it is (and its Prefect lease) into the file; the record is cleared on
+    a normal release, so a record left behind belongs to a writer that died.
+    """
+    p.warehouse.mkdir(parents=True, exist_ok=True)
+    with open(p.writer_lock, "a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WarehouseBusy(
+                        f"the warehouse writer lock is held by {holder_record(p) or 'another process'}"
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        holder = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": dt.datetime.now(dt.timezone.utc).isoformat(),
+            **(record or {}),
+        }
+        handle.write(json.dumps(holder))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def try_writer_lock(p: Paths) -> bool:
+    """True if nobody holds the writer lock right now (checked by taking and dropping it)."""
+    if not p.writer_lock.exists():
+        return True
+    with open(p.writer_lock, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+def holder_record(p: Paths) -> dict:
+    """What the current or last holder of the writer lock wrote about itself ({} if nothing)."""
+    try:
+        return json.loads(p.writer_lock.read_text() or "{}")
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
 
 
 async def ensure_writer_limit() -> None:

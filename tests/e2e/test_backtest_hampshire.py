@@ -48,7 +48,7 @@ def test_outcome_intervals_are_the_committed_ones(published):
 
 
 def test_question_intervals_are_wilson_intervals(published):
-    from flows.uncertainty import wilson_interval
+    from flows.core.uncertainty import wilson_interval
 
     rows = published.execute(
         "select n_sufficient, n_relevant, ci_low, ci_high from marts.fct_question_scores "

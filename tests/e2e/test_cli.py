@@ -1,5 +1,7 @@
 """The command line as users meet it: exit codes, messages, no tracebacks."""
 
+import re
+
 from tests.return_edits import set_cell
 from tests.support import run_iaow
 
@@ -34,9 +36,11 @@ def test_identical_return_exits_0_as_unchanged(demo_home):
 def test_status_lists_published_inspections_and_surveys(demo_home):
     result = run_iaow("status")
     assert result.returncode == 0
-    assert "hampshire-2013" in result.stdout and "(11 inspections)" in result.stdout
-    assert "offender survey deliveries (2 published)" in result.stdout
-    assert "noms-offender-survey-2012    survey year 2012" in result.stdout
+    assert "hampshire-2013" in result.stdout and "inspection returns (11 published):" in result.stdout
+    assert "offender survey deliveries (2 published):" in result.stdout
+    assert re.search(r"noms-offender-survey-2012 +published 20", result.stdout)
+    surveys_section = result.stdout.split("offender survey deliveries")[1]
+    assert "hampshire-2013" not in surveys_section
 
 
 def test_a_survey_delivery_is_taken_by_the_same_command(demo_home, tmp_path):

@@ -17,7 +17,7 @@ DEMO_IDS = [
 ]
 BANDED_IDS = ["placeholder-area-f-2018"]
 
-# Analyst interface v1 (DESIGN.md): these columns must exist with these names.
+# Analyst interface v1 (CONTRACT.md): these columns must exist with these names.
 INTERFACE_V1 = {
     "dim_inspection": ["inspection_id", "area", "group_id", "group_theme", "position_in_group", "fieldwork_start", "methodology", "published_at"],
     "dim_question": ["question_id", "criterion_code", "question_text"],
@@ -101,11 +101,11 @@ def test_no_personal_data_in_any_warehouse_file(demo_home):
 
 
 def test_raw_returns_are_archived_read_only(demo_home):
-    from flows.archive import content_hash
-    from flows.contract import locate_return
+    from flows.sources.base import content_files
+    from flows.storage.archive import content_hash
 
     for inspection_id in DEMO_IDS:
-        sha256, files = content_hash(locate_return(paths().landing_inspections / inspection_id))
+        sha256, files = content_hash(content_files(paths().landing_inspections / inspection_id))
         folder = paths().archive / "inspections" / sha256
         assert sorted(p.name for p in folder.iterdir()) == sorted([*files, "receipt.json"])
         for file in folder.iterdir():
@@ -120,8 +120,8 @@ def test_analyst_queries_run_on_the_published_file(published):
 
 
 def test_dbt_unit_tests_pass(demo_home):
-    from flows.transform import run_dbt
-    from flows.warehouse import stage_next
+    from flows.storage.transform import run_dbt
+    from flows.storage.warehouse import stage_next
 
     p = paths()
     result = run_dbt(p, stage_next(p, p.dev_private_db), ["test", "--select", "test_type:unit"])

@@ -96,8 +96,8 @@ def test_two_writers_at_once_both_publish(corrected_return):
     """Two `iaow ingest` processes started together: one waits for the other; both publish."""
     import subprocess
 
-    from flows.archive import content_hash
-    from flows.contract import locate_return
+    from flows.sources.base import content_files
+    from flows.storage.archive import content_hash
     from tests.support import IAOW
 
     copies = [corrected_return(name, "q4.2.7") for name in ("placeholder-area-a-2013", "placeholder-area-e-2014")]
@@ -108,7 +108,7 @@ def test_two_writers_at_once_both_publish(corrected_return):
     with duckdb.connect(str(paths().published_db), read_only=True) as connection:
         published = dict(connection.execute("select inspection_id, return_sha256 from marts.dim_inspection").fetchall())
     for copy in copies:
-        assert published[copy.name] == content_hash(locate_return(copy))[0]
+        assert published[copy.name] == content_hash(content_files(copy))[0]
 
 
 def test_a_corrected_return_keeps_the_old_scores_in_history(corrected_return):
@@ -143,3 +143,67 @@ def test_a_corrected_return_keeps_the_old_scores_in_history(corrected_return):
     assert old[3] == published_at and old[4] == outcome.publication_id and old[5] is False
     assert new[1] == outcome.publication_id and new[2] == published_at and new[3] is None and new[5] is True
     assert new[0] > old[0]
+
+
+def test_what_is_published_is_what_was_archived(corrected_return, monkeypatch):
+    """Every step after archiving reads the archived copy: a sender who rewrites the landing
+    folder after it was archived changes nothing that is published."""
+    import flows.pipeline.ingest as pipeline
+
+    folder = corrected_return(TARGET, "q4.2.7")
+    archive = pipeline.archive_files
+
+    def archive_then_spoil_the_landing_copy(files, *args, **kwargs):
+        archived = archive(files, *args, **kwargs)
+        (folder / "answers.csv").write_text("case_ref,question_id,answer\nnot,a,return\n")
+        return archived
+
+    monkeypatch.setattr(pipeline, "archive_files", archive_then_spoil_the_landing_copy)
+    before = scores(TARGET)
+    outcome = ingest(folder)
+    assert outcome.status == "published", outcome.summary
+    assert scores(TARGET)[4] > before[4]  # the corrected return, as archived
+
+
+def test_a_step_that_fails_after_the_swap_is_reported_and_finished_by_the_next_run(corrected_return):
+    """The disclosure log cannot be written (its folder is a file): the return is still published,
+    the CLI says what is left, `iaow status` lists it, and the next run writes it."""
+    from flows.storage.publication import Outbox
+    from flows.storage.warehouse import latest_publication_id
+    from tests.support import run_iaow
+
+    p = paths()
+    moved = p.home / "disclosure-set-aside"
+    p.disclosure.rename(moved)
+    p.disclosure.write_text("not a folder")
+    try:
+        result = run_iaow("ingest", str(corrected_return(TARGET, "q4.2.7")))
+        publication_id = latest_publication_id(p.published_db)
+        assert result.returncode == 0, result.stderr
+        assert f"published ({publication_id})" in result.stdout
+        assert "disclosure log" in result.stdout and "left for the next run" in result.stdout
+        assert "is published, but not everything after it was done" in result.stderr
+        assert [entry for entry, _ in Outbox(p).pending()] == [publication_id]
+        assert f"{publication_id}: disclosure log" in run_iaow("status").stdout
+    finally:
+        p.disclosure.unlink()
+        moved.rename(p.disclosure)
+
+    rerun = ingest(p.landing_inspections / "london-2014")  # any run that takes the writer slot
+    assert rerun.status == "unchanged"
+    assert Outbox(p).pending() == []
+    assert "result_set,results_level" in (p.disclosure / f"{publication_id}.csv").read_text().splitlines()[0]
+
+
+def test_a_score_sheet_is_current_after_a_plain_iaow_ingest(corrected_return):
+    """No worker runs here to react to iaow.scores.published: `iaow ingest` renders the group's
+    score sheets itself once its return is published."""
+    from tests.support import run_iaow
+
+    result = run_iaow("ingest", str(corrected_return(TARGET, "q4.2.7")))
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(paths().published_db), read_only=True) as connection:
+        (published_at,) = connection.execute(
+            "select published_at from marts.dim_inspection where inspection_id = ?", [TARGET]).fetchone()
+    sheet = (paths().score_sheets / f"{TARGET}.html").read_text()
+    assert str(published_at)[:16] in sheet  # rendered from this publication, not an earlier one

@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 
 from flows.config import paths
-from flows.transform import SEED_STATE_TABLE, build_warehouse, seeds_fingerprint
-from flows.warehouse import stage_next
+from flows.storage.transform import SEED_STATE_TABLE, build_warehouse, seeds_fingerprint
+from flows.storage.warehouse import stage_next
 
 TAMPER = "update code_lists.answer_values set label = 'tampered' where answer = 'yes'"
 LABEL = "select label from code_lists.answer_values where answer = 'yes'"

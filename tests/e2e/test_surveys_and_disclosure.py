@@ -18,7 +18,7 @@ import duckdb
 import pytest
 import yaml
 
-from flows.catalogue import load_catalogue
+from flows.core.catalogue import load_catalogue
 from flows.config import DEFAULT_DISCLOSURE_THRESHOLD, paths
 from flows.demo import DEMO_INSPECTIONS
 from tests.support import ingest, sha256_of

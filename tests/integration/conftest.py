@@ -20,7 +20,7 @@ from flows.config import Paths
 
 @pytest.fixture(scope="session")
 def served(prefect_server) -> Paths:
-    from flows.services import BACKGROUND_SERVICES, start_background, stop_background, wait_until_worker_ready
+    from flows.runtime.services import BACKGROUND_SERVICES, start_background, stop_background, wait_until_worker_ready
 
     p = Paths(Path(tempfile.mkdtemp(prefix="iaow-served-")))
     for name in BACKGROUND_SERVICES:

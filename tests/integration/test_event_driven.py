@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from flows import demo
-from flows.archive import content_hash
+from flows.storage.archive import content_hash
 from flows.config import Paths
-from flows.contract import READY_MARKER, locate_return
-from flows.services import start_background, stop_background
-from flows.warehouse import query, table_exists
+from flows.sources.base import READY_MARKER, content_files
+from flows.runtime.services import start_background, stop_background
+from flows.storage.warehouse import query, table_exists
 from tests.return_edits import rewrite_csv, set_cell, workbook_from_folder
 from tests.support import IAOW
 
@@ -43,7 +43,7 @@ def drop(source: Path, p: Paths, transform=None) -> Path:
 
 
 def sha_of(path: Path) -> str:
-    return content_hash(locate_return(path))[0]
+    return content_hash(content_files(path))[0]
 
 
 def wait_for(what: str, predicate, timeout: float = TIMEOUT_S):

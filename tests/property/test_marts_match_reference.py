@@ -29,13 +29,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.config import SEEDS_DIR, paths
-from flows.transform import DbtBuildFailed, build_warehouse
-from flows.warehouse import RAW_DDL
+from flows.storage.raw_zone import RAW_DDL
+from flows.storage.transform import DbtBuildFailed, build_warehouse
 from tests import reference_scoring as ref
 
 EXAMPLES = 10
 MIN_RETURNS_CHECKED = 200
-GROUP_SIZE = 6
+# the programme constant, read straight from its seed (as the reference reads the methodology)
+with open(SEEDS_DIR / "methodology" / "programme_constants.csv", newline="") as _constants:
+    GROUP_SIZE = int(next(row["value"] for row in csv.DictReader(_constants) if row["constant"] == "group_size"))
 MAX_GROUPS = 5
 METHODOLOGIES = ("iaow-2013", "hmip-four-point-bands")
 CATALOGUE_ID = "iaow-2013"  # both methodologies score the iaow-2013 questions
@@ -130,7 +132,7 @@ answer_plans = st.builds(
 
 @st.composite
 def group_sizes(draw, n_inspections: int, n_groups: int) -> list[int]:
-    """Sizes of 1..6 summing to n_inspections (feasible when n_inspections <= 6 x n_groups)."""
+    """Sizes of 1..GROUP_SIZE summing to n_inspections (feasible when n_inspections <= GROUP_SIZE x n_groups)."""
     sizes, left = [], n_inspections
     for groups_left in range(n_groups, 0, -1):
         low = max(1, left - GROUP_SIZE * (groups_left - 1))
