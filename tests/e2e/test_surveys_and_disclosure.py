@@ -18,12 +18,12 @@ import duckdb
 import pytest
 import yaml
 
+from flows.config import SETTINGS, paths
 from flows.core.catalogue import load_catalogue
-from flows.config import DEFAULT_DISCLOSURE_THRESHOLD, paths
 from flows.demo import DEMO_INSPECTIONS
 from tests.support import ingest, sha256_of
 
-THRESHOLD = DEFAULT_DISCLOSURE_THRESHOLD
+THRESHOLD = int(SETTINGS["IAOW_DISCLOSURE_THRESHOLD"].default)
 
 
 def published_rows(sql: str, params: list | None = None) -> list[dict]:

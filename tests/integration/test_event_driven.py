@@ -18,7 +18,8 @@ import pytest
 from flows import demo
 from flows.storage.archive import content_hash
 from flows.config import Paths
-from flows.sources.base import READY_MARKER, content_files
+from flows.sources.base import READY_MARKER
+from flows.sources.registry import kind_for
 from flows.runtime.services import start_background, stop_background
 from flows.storage.warehouse import query, table_exists
 from tests.return_edits import rewrite_csv, set_cell, workbook_from_folder
@@ -43,7 +44,8 @@ def drop(source: Path, p: Paths, transform=None) -> Path:
 
 
 def sha_of(path: Path) -> str:
-    return content_hash(content_files(path))[0]
+    """The content hash of a return as the watcher computes it (a folder's files, or the workbook)."""
+    return content_hash(kind_for(path).locate(path).files)[0]
 
 
 def wait_for(what: str, predicate, timeout: float = TIMEOUT_S):
@@ -115,6 +117,11 @@ def test_a_dropped_return_publishes_itself(served, demo_returns):
     assert "published" in run.state.message
     assert "placeholder-area-a-2013" in iaow_status(served).split("published warehouse")[1]
     wait_for("the published event", lambda: events_about("iaow.scores.published", "iaow.inspection.placeholder-area-a-2013"), 30)
+    # the score-sheets deployment reacts to it (the worker, not the ingest run, renders the sheet)
+    (sheets,) = wait_for("the score sheets' run", lambda: [
+        r for r in flow_runs("score-sheets-iaow-2013-violent-offending", served) if r.state.is_final()])
+    assert sheets.state.is_completed(), sheets.state
+    assert (served.score_sheets / "placeholder-area-a-2013.html").exists()
 
 
 def test_the_same_return_is_announced_once_and_a_backlog_is_picked_up_at_start(served, demo_returns):
@@ -219,7 +226,8 @@ def test_the_rescore_deployment_runs_on_demand(served):
 
 @pytest.mark.parametrize(
     "deployment",
-    ["ingest-return/on-landed", "ingest-survey/on-survey-landed", "group-report/on-completed", "prune-prefect-history/weekly"],
+    ["ingest-return/on-landed", "ingest-survey/on-survey-landed", "group-report/on-completed", "score-sheets/on-published",
+     "rescore-programme/nightly", "prune-prefect-history/weekly"],
 )
 def test_every_deployment_is_on_the_server(served, deployment):
     from prefect.client.orchestration import get_client
