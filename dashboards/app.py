@@ -26,6 +26,7 @@ import streamlit as st  # noqa: E402
 from dashboards import data  # noqa: E402
 from flows.config import paths  # noqa: E402
 from flows.core import figures  # noqa: E402
+from flows.core.inert import escape_markdown as md  # noqa: E402
 from flows.storage.published import FileIdentity, PublishedFileChanged, PublishedFileMissing, file_identity  # noqa: E402
 
 # Reruns in a row allowed when publications keep replacing the file mid-read.
@@ -126,7 +127,8 @@ def describe_source(published: Published) -> None:
     st.sidebar.caption(f"Reading `{published.path}` read-only.")
     if not latest.empty:
         row = latest.iloc[0]
-        st.sidebar.caption(f"Latest publication: `{row.publication_id}` ({row.reason}), {figures.timestamp(row.published_at)}.")
+        st.sidebar.caption(f"Latest publication: {md(row.publication_id)} ({md(row.reason)}), "
+                           f"{figures.timestamp(row.published_at)}.")
     # Any rerun reads a newer publication; the button is there so analysts know they can ask.
     st.sidebar.button("Check for a new publication", icon=":material/refresh:")
 
@@ -144,7 +146,7 @@ def headline(published: Published, inspection: pd.Series, outcome: pd.Series) ->
     else:
         row = score.iloc[0]
         rating = f" ({row.rating})" if isinstance(row.rating, str) else ""
-        columns[0].metric("Outcome score", figures.published_percent(row.score_pct) + rating,
+        columns[0].metric("Outcome score", md(figures.published_percent(row.score_pct) + rating),
                           help="Mean of the outcome's question scores, as published.")
         columns[1].metric("95% interval", figures.interval(row.ci_low, row.ci_high),
                           help="Case-level bootstrap interval (2,000 resamples).")
@@ -158,13 +160,13 @@ def headline(published: Published, inspection: pd.Series, outcome: pd.Series) ->
                           help=f"{data.of_group(group.n_inspections)} inspections published.")
     if not this_area.empty:
         position = this_area.iloc[0].funnel_position
-        columns[4].metric("Funnel position", position if isinstance(position, str) else "no comparison",
+        columns[4].metric("Funnel position", md(position) if isinstance(position, str) else "no comparison",
                           help="The score against the 95% and 99.8% funnel limits around the rest of its group.")
 
 
 def scores_over_time(published: Published, inspection: pd.Series, outcome: pd.Series) -> None:
     code = int(outcome.outcome_code)
-    st.subheader(f"{inspection.area}: published versions of the score")
+    st.subheader(f"{md(inspection.area)}: published versions of the score")
     st.caption("Every version of the outcome score published for this area: a corrected return or a rescore "
                "publishes a new version and supersedes the old one. Bars are 95% intervals.")
     history = published.read("area_history", inspection.area, code)
@@ -185,7 +187,7 @@ def scores_over_time(published: Published, inspection: pd.Series, outcome: pd.Se
              + base.mark_rule(strokeWidth=2).encode(y="ci_low_x100:Q", y2="ci_high_x100:Q")).properties(height=300)
         )
     table_with_download(published, data.history_table(history), history, "area_history",
-                        f"score_versions_{inspection.area.lower().replace(' ', '_')}_outcome{code}")
+                        f"score_versions_{data.file_name_part(inspection.area)}_outcome{code}")
 
     st.subheader("The programme: group pooled scores, group by group")
     st.caption("Pooled score of each group's cases, with the range of its areas' scores. A change of "
@@ -217,7 +219,7 @@ def group_of_six(published: Published, inspection: pd.Series, outcome: pd.Series
     code = int(outcome.outcome_code)
     areas = published.read("group_areas", inspection.group_id, code)
     pooled = published.read("group_pooled", inspection.group_id, code)
-    st.subheader(f"{inspection.group_theme}: the areas' scores")
+    st.subheader(f"{md(inspection.group_theme)}: the areas' scores")
     st.caption("Each area's score with its 95% interval (line) against the 95% funnel limits around the rest of "
                "its group (grey band). The dashed line is the group's pooled score.")
     if not areas.empty:
@@ -272,7 +274,7 @@ def pooled_display(pooled: pd.DataFrame) -> pd.DataFrame:
 def question_drilldown(published: Published, inspection: pd.Series, outcome: pd.Series) -> None:
     code = int(outcome.outcome_code)
     questions = published.read("question_drilldown", inspection.inspection_id, code)
-    st.subheader(f"{inspection.area}: the questions behind outcome {code}")
+    st.subheader(f"{md(inspection.area)}: the questions behind outcome {code}")
     st.caption("Each question's score is the cases judged sufficient (yes) over the relevant cases (yes or no); "
                "n/a answers are left out. Intervals are 95% Wilson intervals. The outcome score is the mean of "
                "these question scores.")
@@ -298,11 +300,11 @@ def question_drilldown(published: Published, inspection: pd.Series, outcome: pd.
 
 def offender_survey(published: Published, inspection: pd.Series) -> None:
     results = data.without_withheld_numbers(published.read("survey", inspection.area))
-    st.subheader(f"{inspection.area}: offender survey")
+    st.subheader(f"{md(inspection.area)}: offender survey")
     st.caption("Responses of people on probation in the area. Cells withheld by disclosure control say so and "
                "why; they are never shown or downloaded as a number.")
     if results.empty:
-        st.info(f"No offender survey results for {inspection.area} in the published file.")
+        st.info(f"No offender survey results for {md(inspection.area)} in the published file.")
         return
     question_ids = list(dict.fromkeys(results.question_id))
     texts = dict(zip(results.question_id, results.question_text.fillna(results.question_id), strict=True))
@@ -328,7 +330,7 @@ def offender_survey(published: Published, inspection: pd.Series) -> None:
     if withheld:
         st.caption(f"{figures.count(withheld)} withheld cell(s) of this question are not drawn; the table gives the reason.")
     table_with_download(published, data.responses_table(results[results.question_id == question_id], "survey_year"),
-                        results, "survey", f"offender_survey_{inspection.area.lower().replace(' ', '_')}",
+                        results, "survey", f"offender_survey_{data.file_name_part(inspection.area)}",
                         label="Download CSV (all questions)")
 
 
@@ -353,7 +355,7 @@ def victims(published: Published, inspection: pd.Series) -> None:
 
 
 def area_context(published: Published, inspection: pd.Series) -> None:
-    st.subheader(f"{inspection.area} beside England and Wales")
+    st.subheader(f"{md(inspection.area)} beside England and Wales")
     st.caption("Figures the return carried about the area, with the national comparator; the difference is in "
                "the measure's unit (percentage points for percentages).")
     context = published.read("context", inspection.inspection_id)
@@ -366,7 +368,7 @@ def warnings(published: Published, inspection: pd.Series) -> None:
     inspections = published.read("inspections")
     synthetic = int(inspections.is_synthetic.fillna(False).sum())
     if bool(inspection.is_synthetic):
-        st.warning(f"Synthetic data: {inspection.inspection_id} is demo or test data "
+        st.warning(f"Synthetic data: {md(inspection.inspection_id)} is demo or test data "
                    f"({synthetic} of {len(inspections)} published inspections are). Never read it as real findings.",
                    icon=":material/science:")
     elif synthetic:
@@ -374,7 +376,7 @@ def warnings(published: Published, inspection: pd.Series) -> None:
                    icon=":material/science:")
     methodologies = published.read("methodologies").set_index("methodology_id")
     if inspection.methodology in methodologies.index and methodologies.at[inspection.methodology, "status"] != "confirmed":
-        st.info(f"Methodology {inspection.methodology} is not yet confirmed against the inspectorate's manual: "
+        st.info(f"Methodology {md(inspection.methodology)} is not yet confirmed against the inspectorate's manual: "
                 "read its scores as provisional.", icon=":material/info:")
 
 
@@ -382,9 +384,7 @@ def render(published: Published) -> None:
     inspection, outcome = choose(published)
     describe_source(published)
     st.title("Probation inspection scores")
-    st.markdown(f"**{inspection.area}** ({inspection.inspection_id}, {figures.count(inspection.n_cases)} cases) · "
-                f"group **{inspection.group_theme}** · outcome **{int(outcome.outcome_code)}. {outcome.outcome_name}** · "
-                f"methodology `{inspection.methodology}`")
+    st.markdown(data.page_heading(inspection, outcome))
     warnings(published, inspection)
     headline(published, inspection, outcome)
     tabs = st.tabs(["Scores over time", "Group of six", "Question drill-down", "Offender survey", "Victims", "Area context"])
@@ -424,7 +424,7 @@ def main() -> None:
     except PublishedFileMissing:
         st.error(f"The published file {path} disappeared while it was read; reload this page.")
     except duckdb.Error as error:
-        st.error(f"Could not read the published file {path}: {error}")
+        st.error(f"Could not read the published file {path}: {md(error)}")
 
 
 main()

@@ -20,6 +20,7 @@ import pandas as pd
 
 from flows.core import figures
 from flows.core.catalogue import load_catalogue
+from flows.core.inert import escape_markdown, spreadsheet_safe
 from flows.storage.published import FileIdentity, read_published
 
 # Question ids are `q<criterion>.<n>`: sort them by number, so q2.1.10 follows q2.1.9.
@@ -141,23 +142,53 @@ def column_key(comments: pd.DataFrame, columns: list[str], tables: tuple[str, ..
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    """The rows as a CSV download. Text from returns (an area, a theme) is made inert for
+    spreadsheets (`inert.spreadsheet_safe`: `=HYPERLINK(...)` is written `'=HYPERLINK(...)`);
+    numeric columns are written as they are, never quoted."""
+    return spreadsheet_safe_frame(frame).to_csv(index=False).encode("utf-8")
+
+
+def spreadsheet_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and column names no spreadsheet evaluates; numeric, boolean and
+    date columns are left untouched."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values) \
+                or isinstance(values.dtype, pd.CategoricalDtype):
+            frame[column] = values.astype(object).map(spreadsheet_safe)
+    frame.columns = [spreadsheet_safe(column) for column in frame.columns]
+    return frame
 
 
 # --- Display formatting -------------------------------------------------------------------
 
-# Every ASCII punctuation mark, which Markdown lets a backslash escape.
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
 
 def as_plain_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells escaped for Markdown: st.table renders cells as Markdown, where a `*`, `_`,
-    `$` or a leading `1.` in a question text would otherwise change what the analyst reads."""
+    """Text cells escaped for Markdown (`inert.escape_markdown`): st.table renders cells as
+    Markdown, where a `*`, `_`, `$` or a leading `1.` in a question text would otherwise change
+    what the analyst reads, and an area written `![x](http://...)` would be an image the browser
+    fetches."""
     frame = frame.copy()
     for column in frame.columns:
-        frame[column] = [_MARKDOWN_PUNCTUATION.sub(r"\\\1", cell) if isinstance(cell, str) else cell
-                         for cell in frame[column]]
+        frame[column] = [escape_markdown(cell) if isinstance(cell, str) else cell for cell in frame[column]]
     return frame
+
+
+def page_heading(inspection: pd.Series, outcome: pd.Series) -> str:
+    """The Markdown line under the dashboard's title. Every value from the published file is
+    escaped (`inert.escape_markdown`): an area or a theme renders as its text, never as a link, an
+    image or HTML."""
+    return (f"**{escape_markdown(inspection.area)}** ({escape_markdown(inspection.inspection_id)}, "
+            f"{figures.count(inspection.n_cases)} cases) · group **{escape_markdown(inspection.group_theme)}** · "
+            f"outcome **{int(outcome.outcome_code)}. {escape_markdown(outcome.outcome_name)}** · "
+            f"methodology {escape_markdown(inspection.methodology)}")
+
+
+def file_name_part(text: str) -> str:
+    """Text from the published file (an area) as part of a download's file name: lower-case
+    letters and digits, anything else one underscore ('Devon and Cornwall' -> 'devon_and_cornwall')."""
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "area"
 
 
 WITHHELD_REASONS = {

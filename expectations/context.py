@@ -14,7 +14,7 @@ from flows.core.findings import Finding
 COLUMNS = ["geography", "measure", "value", "period", "source"]
 # The runner adds this parsed copy of `value` so that ranges can be checked numerically.
 NUMERIC_VALUE = "value_number"
-NUMBER = r"^-?\d+(?:\.\d+)?$"
+NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
 
 
 def build_suite(catalogue: Catalogue) -> gx.ExpectationSuite:

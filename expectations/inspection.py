@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
 
 from expectations.rules import exact_columns, one_of, required, rule, suite
+from flows.core.catalogue import AREAS_CODE_LIST, Catalogue, load_catalogue
 
 REQUIRED_KEYS = [
     "inspection_id",
@@ -20,9 +22,41 @@ REQUIRED_KEYS = [
 OPTIONAL_KEYS = ["synthetic"]
 KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 SLUG = r"^[a-z0-9][a-z0-9-]{2,63}$"
+# The rows of a header (inspection.yaml, survey.yaml) that do not say they are synthetic: the
+# reader gives `synthetic` as text, and ValidationResult.run_header adds it empty when absent
+# (an empty value is not "true", so it counts as real).
+NOT_SYNTHETIC = Column("synthetic") != "true"
 
 
-def build_suite(return_name: str, methodologies: list[str], group_size: int) -> gx.ExpectationSuite:
+def area_in_code_list(table: str, catalogue: Catalogue) -> gxe.Expectation:
+    """`area` is an area of the code list (real or synthetic), spelt the same way. The rule names
+    the list, never the value."""
+    return rule(
+        gxe.ExpectColumnValuesToBeInSet,
+        f"{table}.area.in_code_list",
+        f"must be an area of the code list {AREAS_CODE_LIST} (the 35 probation trusts of 2013), spelt the same way",
+        column="area",
+        value_set=[*catalogue.probation_areas, *catalogue.synthetic_areas],
+    )
+
+
+def synthetic_area_only_if_synthetic(table: str, header_file: str, catalogue: Catalogue) -> gxe.Expectation:
+    """An invented area of the code list (demo, tests) only in an input whose header says
+    `synthetic: true`: real data never names one."""
+    return rule(
+        gxe.ExpectColumnValuesToNotBeInSet,
+        f"{table}.area.synthetic_only",
+        f"is an invented area (synthetic in {AREAS_CODE_LIST}): accepted only when {header_file} says synthetic: true",
+        column="area",
+        value_set=list(catalogue.synthetic_areas),
+        row_condition=NOT_SYNTHETIC,
+    )
+
+
+def build_suite(return_name: str, methodologies: list[str], group_size: int,
+                catalogue: Catalogue | None = None) -> gx.ExpectationSuite:
+    """catalogue: where the code list of areas comes from (default: the repository's seeds)."""
+    catalogue = catalogue or load_catalogue()
     return suite(
         "inspection",
         [
@@ -57,6 +91,8 @@ def build_suite(return_name: str, methodologies: list[str], group_size: int) -> 
                 min_value=2,
                 max_value=100,
             ),
+            area_in_code_list("inspection", catalogue),
+            synthetic_area_only_if_synthetic("inspection", "inspection.yaml", catalogue),
             rule(
                 gxe.ExpectColumnValuesToBeInSet,
                 "inspection.position_in_group.range",
@@ -69,7 +105,7 @@ def build_suite(return_name: str, methodologies: list[str], group_size: int) -> 
                 "inspection.fieldwork_start.iso_date",
                 "must be a date written YYYY-MM-DD",
                 column="fieldwork_start",
-                regex=r"^\d{4}-\d{2}-\d{2}$",
+                regex=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
             ),
             rule(
                 gxe.ExpectColumnValuesToMatchStrftimeFormat,

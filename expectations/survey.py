@@ -9,7 +9,7 @@ import pandas as pd
 
 from expectations.inspection import SLUG
 from expectations.rules import exact_columns, one_of, required, rule, suite, unique
-from flows.core.catalogue import MULTI_SEPARATOR, Catalogue, SurveyQuestion, ticked_options
+from flows.core.catalogue import AREAS_CODE_LIST, MULTI_SEPARATOR, Catalogue, SurveyQuestion, ticked_options
 from flows.core.findings import Finding
 
 REQUIRED_KEYS = ["survey_id", "survey_year"]
@@ -42,7 +42,7 @@ def header_suite(delivery_name: str) -> gx.ExpectationSuite:
                 "survey.survey_year.year",
                 "must be a year from 2000 to 2099",
                 column="survey_year",
-                regex=r"^20\d\d$",
+                regex=r"^20[0-9][0-9]$",
             ),
             one_of("survey", "synthetic", ["true", "false"], "boolean"),
         ],
@@ -53,7 +53,23 @@ def columns(catalogue: Catalogue) -> list[str]:
     return ["response_id", "area", *[q.question_id for q in catalogue.survey_questions]]
 
 
-def responses_suite(catalogue: Catalogue, known_areas: list[str]) -> gx.ExpectationSuite:
+def allowed_areas(catalogue: Catalogue, known_areas: list[str], synthetic: bool | None = None) -> list[str]:
+    """The areas a delivery's responses may name: the known areas that are in the code list of
+    areas (AREAS_CODE_LIST). Its invented (synthetic) areas: every one when the delivery's
+    survey.yaml says `synthetic: true`, none when it says it is real; when the caller does not say
+    (None), only those already known (the area of a published synthetic inspection)."""
+    invented = set(catalogue.synthetic_areas)
+    allowed = set(known_areas) & {*catalogue.probation_areas, *invented}
+    if synthetic is True:
+        allowed |= invented
+    elif synthetic is False:
+        allowed -= invented
+    return sorted(allowed)
+
+
+def responses_suite(catalogue: Catalogue, known_areas: list[str], synthetic: bool | None = None) -> gx.ExpectationSuite:
+    """synthetic: what the delivery's survey.yaml says (`synthetic: true` -> True, else False);
+    None when the caller does not pass it (see `allowed_areas`)."""
     single = [q for q in catalogue.survey_questions if q.answer_type == "single"]
     return suite(
         "responses",
@@ -71,10 +87,11 @@ def responses_suite(catalogue: Catalogue, known_areas: list[str]) -> gx.Expectat
             rule(
                 gxe.ExpectColumnValuesToBeInSet,
                 "responses.area.known",
-                "must be a known area: a probation area of dbt/seeds/code_lists/probation_areas.csv "
-                "or the area of a published inspection, spelt the same way",
+                f"must be a known area: an area of the code list {AREAS_CODE_LIST} (the 35 probation trusts of "
+                "2013), spelt the same way; its invented (synthetic) areas only in a delivery whose survey.yaml "
+                "says synthetic: true",
                 column="area",
-                value_set=sorted(known_areas),
+                value_set=allowed_areas(catalogue, known_areas, synthetic),
             ),
             # An empty cell is the answer "blank" (not answered), so nulls pass.
             *[one_of("responses", q.question_id, q.answerable_options, q.question_id) for q in single],

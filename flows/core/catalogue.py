@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +72,19 @@ def ticked_options(cell: str | None) -> list[str]:
     return [token.strip() for token in cell.split(MULTI_SEPARATOR)]
 
 
+# The code list of areas: the probation trusts, and the invented areas of demo and test data.
+AREAS_SEED = "code_lists/probation_areas.csv"
+AREAS_CODE_LIST = f"dbt/seeds/{AREAS_SEED}"
+
+
+@dataclass(frozen=True)
+class Area:
+    area: str  # the name, as inspection.yaml and responses.csv must spell it
+    area_type: str  # probation_trust | placeholder
+    synthetic: bool  # invented for demo or test data: accepted only in an input that says `synthetic: true`
+    description: str
+
+
 @dataclass(frozen=True)
 class VictimQuestion:
     question_id: str
@@ -93,7 +106,9 @@ class Catalogue:
     share_sets: dict[str, ShareSet]
     geographies: dict[str, Geography]
     survey_questions: tuple[SurveyQuestion, ...]
-    probation_areas: tuple[str, ...]
+    probation_areas: tuple[str, ...]  # the real areas of the code list (AREAS_SEED), in its order
+    synthetic_areas: tuple[str, ...] = ()  # its invented ones (demo and test data), in its order
+    areas: dict[str, Area] = field(default_factory=dict)  # every area of the code list, by name
 
 
 @lru_cache(maxsize=4)
@@ -141,6 +156,10 @@ def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> Catalogue:
         SurveyQuestion(row["question_id"], row["answer_type"], tuple(row["answer_options"].split("|")))
         for row in read_seed("code_lists/survey_questions.csv", seeds_dir)
     )
+    areas = {
+        row["area"]: Area(row["area"], row["area_type"], row["synthetic"] == "true", row["description"])
+        for row in read_seed(AREAS_SEED, seeds_dir)
+    }
     constants = {row["constant"]: row["value"] for row in read_seed("methodology/programme_constants.csv", seeds_dir)}
     return Catalogue(
         group_size=int(constants["group_size"]),
@@ -156,5 +175,7 @@ def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> Catalogue:
         share_sets=share_sets,
         geographies=geographies,
         survey_questions=survey_questions,
-        probation_areas=codes("code_lists/probation_areas.csv", "area"),
+        probation_areas=tuple(name for name, area in areas.items() if not area.synthetic),
+        synthetic_areas=tuple(name for name, area in areas.items() if area.synthetic),
+        areas=areas,
     )

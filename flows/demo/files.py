@@ -11,6 +11,11 @@ import yaml
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A sender's CSV file, written as a sender writes it. Its cells are deliberately not passed
+    through `flows.core.inert.spreadsheet_safe`: these files are inputs the platform reads (a
+    prefixed quote would change the data a return sends), not outputs people open in a
+    spreadsheet. Every CSV the platform writes for readers does go through it (report tables,
+    dashboard downloads)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

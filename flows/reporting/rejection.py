@@ -1,6 +1,10 @@
 """The validation report of a rejected input (report.md and a self-contained report.html), which
 holds no row data: reports name files, rows, columns and rules, never a cell's value, since
-inputs carry personal data and reports travel further (quarantine, Prefect artifacts)."""
+inputs carry personal data and reports travel further (quarantine, Prefect artifacts).
+
+What a report does name comes partly from the sender (the input's name, its file, sheet, column
+and key names), so it is escaped for the format it is written in: `inert.escape_markdown` in
+report.md (also the Prefect artifact, rendered as Markdown), `html.escape` in report.html."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import html
 from dataclasses import dataclass
 
 from flows.core.findings import Finding, SuiteOutcome
+from flows.core.inert import escape_markdown
 
 
 @dataclass(frozen=True)
@@ -27,9 +32,10 @@ class RejectionReport:
 
 def render_markdown(report: RejectionReport) -> str:
     lines = [
-        f"# {report.title}",
+        f"# Validation report: {escape_markdown(report.return_name)} rejected",
         "",
-        f"- {report.noun.capitalize()}: `{report.return_name}` (content hash `{report.return_sha256}`)",
+        f"- {report.noun.capitalize()}: {escape_markdown(report.return_name)} "
+        f"(content hash `{_hex(report.return_sha256)}`)",
         f"- Received: {report.received_at.isoformat(timespec='seconds')}",
         f"- Problems: {len(report.findings)}. Nothing from this {report.noun} was published; the published warehouse is unchanged.",
         "",
@@ -55,7 +61,14 @@ def render_markdown(report: RejectionReport) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A table cell that renders as its text: nothing in it can end the cell or form a link,
+    an image or HTML."""
+    return escape_markdown(text)
+
+
+def _hex(text: str) -> str:
+    """A content hash, which the platform computed: hex digits only, so safe in a code span."""
+    return "".join(c for c in text if c in "0123456789abcdefABCDEF")
 
 
 def suites_markdown(suites: list[SuiteOutcome]) -> list[str]:
@@ -63,7 +76,7 @@ def suites_markdown(suites: list[SuiteOutcome]) -> list[str]:
     return [
         "| Suite | File | Expectations | Failed |",
         "|---|---|---|---|",
-        *[f"| {s.suite} | {_cell(s.source)} | {s.evaluated} | {s.failed} |" for s in suites],
+        *[f"| {_cell(s.suite)} | {_cell(s.source)} | {int(s.evaluated)} | {int(s.failed)} |" for s in suites],
     ]
 
 
@@ -93,7 +106,7 @@ th {{ background: #f3f2f1; }}
 .summary {{ background: #fdf2f2; border-left: 6px solid #d4351c; padding: .8rem 1rem; }}
 </style></head><body>
 <h1>{html.escape(report.title)}</h1>
-<p class="summary">{report.noun.capitalize()} <code>{html.escape(report.return_name)}</code> (content hash <code>{report.return_sha256}</code>),
+<p class="summary">{report.noun.capitalize()} <code>{html.escape(report.return_name)}</code> (content hash <code>{html.escape(report.return_sha256)}</code>),
 received {report.received_at.isoformat(timespec='seconds')}: <strong>{len(report.findings)} problem(s)</strong>.
 Nothing from this {report.noun} was published; the published warehouse is unchanged.</p>
 <h2>Problems</h2>

@@ -8,6 +8,9 @@ A table's query (`sql/<name>.sql`) returns exact values; the CSV's percentage co
 (`ci_low_pct`, one decimal, say) are derived here from the exact 0-1 fraction by
 `figures.percentage_value`, rounded half up once, never by SQL `round()`. The report draws its
 charts from the same records (`ReportTable.records`), at their exact values.
+
+Text from returns (an area, a theme) reaches these CSV files: every text cell goes through
+`flows.core.inert.spreadsheet_safe`, so a spreadsheet shows it and never evaluates it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flows.core import figures
+from flows.core.inert import spreadsheet_safe_row
 from flows.reporting import sql
 from flows.storage.published import PublishedFile
 
@@ -88,10 +92,12 @@ class ReportTable:
     key: dict[str, str] = field(default_factory=dict)
 
     def csv_text(self) -> str:
+        """The table as CSV, every text cell one no spreadsheet evaluates (`inert.spreadsheet_safe`:
+        an area written `=HYPERLINK(...)` is written `'=HYPERLINK(...)`); numbers stay numbers."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerow(spreadsheet_safe_row(self.columns))
+        writer.writerows(spreadsheet_safe_row(row) for row in self.rows)
         return buffer.getvalue()
 
 

@@ -17,7 +17,9 @@ def validate_return(parsed: Parsed, catalogue: Catalogue) -> ValidationResult:
     """Every suite over every table present, then the cross-file checks."""
     result = ValidationResult([], [])
     header = parsed.header_table
-    result.run_header(header, inspection.build_suite(parsed.source.name, list(catalogue.methodologies), catalogue.group_size))
+    header_suite = inspection.build_suite(parsed.source.name, list(catalogue.methodologies), catalogue.group_size,
+                                          catalogue=catalogue)
+    result.run_header(header, header_suite)
     methodology = _methodology_of(header, catalogue)
 
     case_table = parsed.tables.get("cases")

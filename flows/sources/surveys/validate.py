@@ -22,7 +22,9 @@ def validate_delivery(parsed: Parsed, catalogue: Catalogue, areas: list[str]) ->
     result = ValidationResult([], [])
     result.run_header(parsed.header_table, survey.header_suite(parsed.source.name))
     responses = parsed.tables[RESPONSES_TABLE]
-    result.run(responses, survey.responses_suite(catalogue, areas))
+    # invented (synthetic) areas only in a delivery that says it is synthetic
+    synthetic = parsed.header.get("synthetic") == "true"
+    result.run(responses, survey.responses_suite(catalogue, areas, synthetic=synthetic))
     for question in catalogue.survey_questions:
         if question.answer_type != "multi" or question.question_id not in responses.frame.columns:
             continue
