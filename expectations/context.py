@@ -87,8 +87,8 @@ def parts_add_up(frame: pd.DataFrame, catalogue: Catalogue, source: str) -> list
                     rule=f"the {measure} of the parts of {whole} (dbt/seeds/code_lists/geographies.csv) must add up "
                     f"to {whole}'s within rounding ({ADDITIVE_TOLERANCE:.1%})"
                     + ("" if complete else "; the parts given may not exceed it"),
-                    detail=f"{len(given)} of {len(parts)} parts given, summing to {total:,.0f}; {whole} is {whole_value:,.0f}, "
-                    f"period {period}",
+                    # the rows say which period: its text is the sender's, so it is not repeated here
+                    detail=f"{len(given)} of {len(parts)} parts given, summing to {total:,.0f}; {whole} is {whole_value:,.0f}",
                 )
             )
     return findings
@@ -120,7 +120,7 @@ def shares_sum_to_100(frame: pd.DataFrame, catalogue: Catalogue, source: str) ->
                 rule=f"the shares {', '.join(members)} of one geography and period must sum to 100 "
                 f"(within {spec.tolerance_points:g} points"
                 + ("; less is allowed, the rest being unknown)" if spec.unknown_remainder else ")"),
-                detail=f"{geography}, {period}: they sum to {total:g}",
+                detail=f"they sum to {total:g}",  # the rows name the geography and period, never their text
             )
         )
     return findings

@@ -1,7 +1,9 @@
 """What is wrong with a return, said so that its sender can fix it: file, row (or key) and rule.
 
 A finding never carries the offending values: returns hold personal data, and validation
-reports travel further (stderr, quarantine, Prefect artifacts) than the raw zone does.
+reports travel further (stderr, quarantine, Prefect artifacts) than the raw zone does. Nor does it
+carry a header cell or a key the contract does not name: a sender who forgets the header row makes
+the first row of data (case references) the header. Those are named by position instead.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ class Finding:
     rule: str  # what the contract requires, in words
     rule_id: str  # stable identifier, e.g. "cases.case_type.in_code_list"
     rows: tuple[int, ...] = ()  # spreadsheet row numbers: the header is row 1
-    column: str | None = None
-    key: str | None = None  # for key/value sources (inspection.yaml)
+    column: str | None = None  # a contract's column name, or column_position() of any other column
+    key: str | None = None  # for key/value sources (inspection.yaml): a contract's key only
     detail: str | None = None  # extra context that is not row data (counts, expected headers)
 
     @property
@@ -36,6 +38,15 @@ class Finding:
     def describe(self) -> str:
         text = f"{self.location}: {self.rule}"
         return f"{text} ({self.detail})" if self.detail else text
+
+
+def column_position(position: int) -> str:
+    """A column named by where it is, as a spreadsheet shows it: '3 (C)', '28 (AB)'."""
+    letters, rest = "", position
+    while rest:
+        rest, digit = divmod(rest - 1, 26)
+        letters = chr(ord("A") + digit) + letters
+    return f"{position} ({letters})"
 
 
 def describe_rows(rows: Iterable[int]) -> str:

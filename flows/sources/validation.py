@@ -13,8 +13,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from flows.core.findings import Finding, SuiteOutcome
+from flows.core.findings import Finding, SuiteOutcome, column_position
 from flows.sources.base import Table
+from flows.sources.files import KeyValueTable
 
 NO_DERIVED: Mapping[str, str] = {}
 
@@ -86,15 +87,17 @@ def run_suite(table: Table, suite, key_value: bool = False, derived: Mapping[str
             findings += _column_findings(table, list(kwargs["column_set"]), key_value, derived)
             continue
         columns = [kwargs["column"]] if kwargs.get("column") else list(kwargs.get("column_list") or [])
-        if any(name not in present for name in columns):
-            continue  # the column is missing: the column rule reports it, once
-        if _raised_exception(outcome.exception_info):
-            raise RuntimeError(f"suite {suite.name}: {config.type} could not run: {outcome.exception_info}")
+        if any(name not in present for name in [*columns, *_condition_columns(kwargs.get("row_condition"))]):
+            continue  # a column it reads is missing: the column rule reports it, once
         column = " + ".join(derived.get(name, name) for name in columns)
+        if _raised_exception(outcome.exception_info):
+            # not the exception's text: it may quote the values it choked on
+            raise RuntimeError(f"suite {suite.name}: {config.type} on {column or 'the table'} could not run")
         # A row is named once, however many of its values (ticked options) break the rule.
         rows = tuple(dict.fromkeys(int(i) for i in outcome.result.get("unexpected_index_list") or ()))
         if key_value:
-            findings.append(Finding(source=table.source, key=column, rule=rule_text, rule_id=rule_id))
+            findings.append(Finding(source=table.source, key=column, rows=_line_of(table, column), rule=rule_text,
+                                    rule_id=rule_id))
         else:
             detail = None
             if config.type == "expect_table_row_count_to_be_between":
@@ -116,26 +119,47 @@ def _raised_exception(info: dict | None) -> bool:
     return any(isinstance(value, dict) and value.get("raised_exception") for value in info.values())
 
 
-def _column_findings(table: Table, expected: list[str], key_value: bool, derived: Mapping[str, str]) -> list[Finding]:
-    # Columns the reader derived are ours, not the sender's.
-    present = [c for c in table.frame.columns if c not in derived]
-    expected = [c for c in expected if c not in derived]
-    what = "key" if key_value else "column"
+def _condition_columns(condition: object) -> list[str]:
+    """The columns a row condition reads (GX gives it as a dict, conditions nested in lists)."""
+    if isinstance(condition, list):
+        return [name for part in condition for name in _condition_columns(part)]
+    if not isinstance(condition, dict):
+        return []
+    column = condition.get("column")
+    own = [column["name"]] if isinstance(column, dict) and "name" in column else []
+    return own + [name for key, part in condition.items() if key != "column" for name in _condition_columns(part)]
 
-    def finding(name: str, problem: str, rule: str) -> Finding:
-        return Finding(
+
+def _line_of(table: Table, key: str) -> tuple[int, ...]:
+    """Where a key/value file holds `key` (its line, or its sheet row), if it does."""
+    lines = table.lines if isinstance(table, KeyValueTable) else {}
+    return (lines[key],) if key in lines else ()
+
+
+def _column_findings(table: Table, expected: list[str], key_value: bool, derived: Mapping[str, str]) -> list[Finding]:
+    """Missing columns (or keys) by name, since the contract names them; unexpected ones by their
+    position (or line): their header cell is the sender's text, a case reference when the header
+    row was forgotten."""
+    expected = [c for c in expected if c not in derived]  # columns the reader derived are ours, not the sender's
+    present = [c for c in table.frame.columns if c not in derived]
+    what = "key" if key_value else "column"
+    findings = [
+        Finding(
             source=table.source,
             rows=() if key_value else (1,),
             key=name if key_value else None,
             column=None if key_value else name,
-            rule_id=f"{table.name}.columns.{problem}",
-            rule=rule,
+            rule_id=f"{table.name}.columns.missing",
+            rule=f"required {what} is missing",
         )
-
-    missing = [finding(name, "missing", f"required {what} is missing") for name in expected if name not in present]
-    unexpected = [
-        finding(name, "unexpected", f"not a {what} of the landing contract (expected: {', '.join(expected)})")
-        for name in present
-        if name not in expected
+        for name in expected
+        if name not in present
     ]
-    return missing + unexpected
+    unexpected = f"not a {what} of the landing contract (expected: {', '.join(expected)})"
+    for position, name in enumerate(table.frame.columns, start=1):
+        if name in derived or name in expected:
+            continue
+        rows, column = (_line_of(table, name), None) if key_value else ((1,), column_position(position))
+        findings.append(Finding(source=table.source, rows=rows, column=column, rule_id=f"{table.name}.columns.unexpected",
+                                rule=unexpected))
+    return findings

@@ -47,7 +47,7 @@ BROKEN = [
     ("blank-required-value", set_cell("cases.csv", 6, "gender", ""), "cases.gender.required", "cases.csv, row 6, column gender"),
     ("sample-too-small", too_few_cases, "cases.sample_size", "cases.csv"),
     ("missing-column", drop_column("answers.csv", "answer"), "answers.columns.missing", "answers.csv, row 1, column answer"),
-    ("extra-personal-column", add_column("cases.csv", "offender_name", "Jane Doe"), "cases.columns.unexpected", "cases.csv, row 1, column offender_name"),
+    ("extra-personal-column", add_column("cases.csv", "offender_name", "Jane Doe"), "cases.columns.unexpected", "cases.csv, row 1, column 7 (G)"),
     ("position-out-of-range", yaml_value(position_in_group=7), "inspection.position_in_group.range", "inspection.yaml, key position_in_group"),
     ("impossible-date", yaml_value(fieldwork_start="2013-02-30"), "inspection.fieldwork_start.calendar_date", "inspection.yaml, key fieldwork_start"),
     ("unknown-methodology", yaml_value(methodology="iaow-2099"), "inspection.methodology.in_code_list", "inspection.yaml, key methodology"),

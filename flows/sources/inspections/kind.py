@@ -10,8 +10,9 @@ from flows.core import events
 from flows.core.catalogue import Catalogue
 from flows.core.events import EventRecord
 from flows.core.findings import Finding
+from flows.core.inert import escape_markdown as md
 from flows.core.pseudonyms import drop_free_text, pseudonymise_column
-from flows.sources.base import WORKBOOK_SUFFIX, InputKind, Parsed, PublishedSummary, Receipt, Source, WarehouseReader
+from flows.sources.base import WORKBOOK_SUFFIX, InputKind, Limits, Parsed, PublishedSummary, Receipt, Source, WarehouseReader
 from flows.sources.inspections import read as reading
 from flows.sources.inspections import rows as raw
 
@@ -33,6 +34,8 @@ class InspectionReturns(InputKind):
     deployment_prefix = "on-landed"
     trigger_prefix = "return-landed"
     landed_event = events.RETURN_LANDED
+    # a return is 50-90 cases: these allow ten times the largest answers table with room to spare
+    limits = Limits(file_bytes=20 * 1024 * 1024, rows=100_000, columns=300, cells=3_000_000)
 
     def claims(self, path: Path) -> bool:
         # Any folder or workbook: a folder that is not a return at all is rejected naming the files it lacks.
@@ -43,7 +46,7 @@ class InspectionReturns(InputKind):
         return reading.locate_return(path)
 
     def read(self, source: Source) -> Parsed:
-        return reading.read_return(source)
+        return reading.read_return(source, self.limits)
 
     def pseudonymise(self, parsed: Parsed, key: bytes) -> None:
         """Case references and victim respondent ids, scoped by the inspection; the comment dropped.
@@ -107,12 +110,12 @@ class InspectionReturns(InputKind):
     def artifact_markdown(self, input_id: str, publication_id: str, sha256: str, summary: PublishedSummary,
                           suites_markdown: list[str]) -> str:
         return "\n".join([
-            f"# {input_id}: published", "",
+            f"# {md(input_id)}: published", "",
             f"Publication `{publication_id}`, return `{sha256}`.", "",
             "## Validation", "", *suites_markdown, "",
             "## Published outcome scores", "",
             "| Outcome | Name | Score |", "|---|---|---|",
-            *[f"| {code} | {name} | {pct if pct is not None else '-'}% |" for code, name, pct in summary.scores],
+            *[f"| {code} | {md(name)} | {pct if pct is not None else '-'}% |" for code, name, pct in summary.scores],
         ])
 
 

@@ -10,7 +10,7 @@ from flows.core import events
 from flows.core.catalogue import Catalogue
 from flows.core.events import EventRecord
 from flows.core.pseudonyms import pseudonymise_column
-from flows.sources.base import InputKind, Parsed, PublishedSummary, Receipt, Source, WarehouseReader
+from flows.sources.base import InputKind, Limits, Parsed, PublishedSummary, Receipt, Source, WarehouseReader
 from flows.sources.surveys import read as reading
 from flows.sources.surveys import rows as raw
 
@@ -32,6 +32,8 @@ class SurveyDeliveries(InputKind):
     deployment_prefix = "on-survey-landed"
     trigger_prefix = "survey-landed"
     landed_event = events.SURVEY_LANDED
+    # a national year is about 10,000 responses to a few dozen questions: twenty times that fits
+    limits = Limits(file_bytes=50 * 1024 * 1024, rows=200_000, columns=200, cells=5_000_000)
 
     def claims(self, path: Path) -> bool:
         return reading.is_survey_delivery(path)
@@ -40,7 +42,7 @@ class SurveyDeliveries(InputKind):
         return reading.locate_delivery(path)
 
     def read(self, source: Source) -> Parsed:
-        return reading.read_delivery(source)
+        return reading.read_delivery(source, self.limits)
 
     def pseudonymise(self, parsed: Parsed, key: bytes) -> None:
         """Response ids are the survey contractor's: keyed like case references, per delivery."""

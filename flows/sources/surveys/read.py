@@ -12,10 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.core.findings import Finding, ReturnRejected
-from flows.sources.base import Parsed, Source, Table, UsageError, content_files
+from flows.sources.base import Limits, Parsed, Source, Table, UsageError, locate_entry, scan_folder
 from flows.sources.files import check_members, check_name_is_slug, read_csv_table, read_key_value_yaml
 
 SURVEY_FILE = "survey.yaml"
+# The keys of survey.yaml (expectations/survey.py, KEYS): the only keys a finding may name.
+SURVEY_KEYS = ("survey_id", "survey_year", "synthetic")
 RESPONSES_FILE = "responses.csv"
 RESPONSES_TABLE = "responses"
 SURVEYS_FOLDER = "surveys"
@@ -31,11 +33,11 @@ def locate_delivery(path: Path) -> Source:
     path = Path(path)
     if not path.is_dir():
         raise UsageError(f"{path}: a survey delivery is a folder holding {SURVEY_FILE} and {RESPONSES_FILE}")
-    return Source(path=path, layout="folder", name=path.name, files=content_files(path))
+    return locate_entry(path, "folder", path.name) or Source(path, "folder", path.name, *scan_folder(path))
 
 
-def read_delivery(source: Source) -> Parsed:
-    """Read survey.yaml and responses.csv, or raise ReturnRejected naming each structural problem."""
+def read_delivery(source: Source, limits: Limits) -> Parsed:
+    """Read survey.yaml and responses.csv within `limits`, or raise ReturnRejected naming each structural problem."""
     findings: list[Finding] = []
     check_name_is_slug(source, "delivery.name.slug", "folder", "survey id", "noms-offender-survey-2012", findings)
     present = {p.name: p for p in source.files}
@@ -47,10 +49,12 @@ def read_delivery(source: Source) -> Parsed:
         label=lambda name: name,
         findings=findings,
     )
-    survey = read_key_value_yaml(present[SURVEY_FILE], "survey", findings) if SURVEY_FILE in present else None
+    survey = None
+    if SURVEY_FILE in present:
+        survey = read_key_value_yaml(present[SURVEY_FILE], "survey", limits, SURVEY_KEYS, findings)
     responses = None
     if RESPONSES_FILE in present:
-        frame = read_csv_table(present[RESPONSES_FILE], findings)
+        frame = read_csv_table(present[RESPONSES_FILE], limits, findings)
         if frame is not None:
             responses = Table(RESPONSES_TABLE, RESPONSES_FILE, frame)
     if findings:

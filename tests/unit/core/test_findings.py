@@ -24,3 +24,12 @@ def test_key_value_findings_name_the_key():
 def test_summary_counts_problems():
     findings = [Finding(source="a.csv", rule="r", rule_id="x")] * 3
     assert summarise("ret", findings).splitlines()[0] == "ret: rejected, 3 problems:"
+
+
+def test_a_column_is_named_by_its_position_and_letters():
+    from flows.core.findings import column_position
+
+    assert [column_position(n) for n in (1, 3, 26, 27, 52, 703, 16384)] == [
+        "1 (A)", "3 (C)", "26 (Z)", "27 (AA)", "52 (AZ)", "703 (AAA)", "16384 (XFD)"]
+    finding = Finding(source="cases.csv", rows=(1,), column=column_position(7), rule="not a column", rule_id="x")
+    assert finding.describe() == "cases.csv, row 1, column 7 (G): not a column"

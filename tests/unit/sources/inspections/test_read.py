@@ -8,11 +8,13 @@ import pytest
 
 from flows.core.findings import ReturnRejected
 from flows.sources.base import UsageError
+from flows.sources.inspections.kind import KIND
 from flows.sources.inspections.read import locate_return, read_return
 from tests.factories import inspection_return
 from tests.return_edits import case_refs, rename_case_refs, workbook_from_folder
 
 N_CASES = 60
+LIMITS = KIND.limits
 
 
 @pytest.fixture
@@ -26,12 +28,12 @@ def hampshire(tmp_path) -> Path:
 
 def rejected_rule_ids(path: Path) -> dict[str, object]:
     with pytest.raises(ReturnRejected) as raised:
-        read_return(locate_return(path))
+        read_return(locate_return(path), LIMITS)
     return {f.rule_id: f for f in raised.value.findings}
 
 
 def test_reads_every_table_with_spreadsheet_row_numbers(hampshire):
-    parsed = read_return(locate_return(hampshire))
+    parsed = read_return(locate_return(hampshire), LIMITS)
     assert set(parsed.tables) == {"cases", "answers", "victim_questionnaire", "context"}
     cases = parsed.tables["cases"].frame
     assert len(cases) == N_CASES
@@ -43,7 +45,7 @@ def test_reads_every_table_with_spreadsheet_row_numbers(hampshire):
 def test_byte_order_mark_is_accepted(hampshire):
     path = hampshire / "cases.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    parsed = read_return(locate_return(hampshire))
+    parsed = read_return(locate_return(hampshire), LIMITS)
     assert list(parsed.tables["cases"].frame.columns)[0] == "case_ref"
 
 
@@ -54,12 +56,12 @@ def _with_names(folder: Path, encoding: str) -> Path:
 
 
 def test_windows_1252_reads_the_same_as_utf8(hampshire, tmp_path):
-    utf8 = read_return(locate_return(_with_names(hampshire, "utf-8")))
+    utf8 = read_return(locate_return(_with_names(hampshire, "utf-8")), LIMITS)
     windows = shutil.copytree(hampshire, tmp_path / "windows" / "hampshire-2013")
     for name in ("cases.csv", "answers.csv"):
         (windows / name).write_bytes((hampshire / name).read_text(encoding="utf-8").encode("cp1252"))
     assert (windows / "cases.csv").read_bytes() != (hampshire / "cases.csv").read_bytes()
-    cp1252 = read_return(locate_return(windows))
+    cp1252 = read_return(locate_return(windows), LIMITS)
     for table in utf8.tables:
         assert cp1252.tables[table].frame.equals(utf8.tables[table].frame), table
     assert "SYN-HAM-Ó Súilleabháin" in set(cp1252.tables["cases"].frame["case_ref"])
@@ -68,7 +70,7 @@ def test_windows_1252_reads_the_same_as_utf8(hampshire, tmp_path):
 def test_utf8_names_outside_windows_1252_are_read(hampshire):
     (third,) = case_refs(hampshire, 1)
     rename_case_refs(hampshire, {third: "SYN-HAM-Wiśniewski"}, "utf-8")
-    assert "SYN-HAM-Wiśniewski" in set(read_return(locate_return(hampshire)).tables["cases"].frame["case_ref"])
+    assert "SYN-HAM-Wiśniewski" in set(read_return(locate_return(hampshire), LIMITS).tables["cases"].frame["case_ref"])
 
 
 def test_other_encodings_are_rejected_naming_the_line(hampshire):
@@ -95,7 +97,7 @@ def test_ragged_rows_are_named(hampshire):
 def test_blank_trailing_lines_are_ignored(hampshire):
     path = hampshire / "answers.csv"
     path.write_text(path.read_text() + "\n\n,,\n")
-    read_return(locate_return(hampshire))
+    read_return(locate_return(hampshire), LIMITS)
 
 
 def test_yaml_that_is_not_a_mapping_is_rejected(hampshire):
@@ -113,8 +115,8 @@ def test_a_path_that_is_not_a_return_is_a_usage_error(tmp_path):
 
 def test_a_workbook_reads_like_its_folder_twin(hampshire, tmp_path):
     book = workbook_from_folder(hampshire, tmp_path / "hampshire-2013.xlsx")
-    from_folder = read_return(locate_return(hampshire))
-    from_book = read_return(locate_return(book))
+    from_folder = read_return(locate_return(hampshire), LIMITS)
+    from_book = read_return(locate_return(book), LIMITS)
     assert from_book.header_table.frame.to_dict() == from_folder.header_table.frame.to_dict()
     for name, table in from_folder.tables.items():
         assert from_book.tables[name].frame.equals(table.frame), name

@@ -14,6 +14,7 @@ import pytest
 from flows.core.catalogue import load_catalogue, ticked_options
 from flows.core.findings import Finding, ReturnRejected
 from flows.sources.base import Receipt
+from flows.sources.surveys.kind import KIND
 from flows.sources.surveys.read import is_survey_delivery, locate_delivery, read_delivery
 from flows.sources.surveys.rows import raw_rows
 from flows.sources.surveys.validate import known_areas as areas_known_to, validate_delivery
@@ -91,7 +92,7 @@ def write_delivery(
 
 
 def validate(path: Path, catalogue, known_areas) -> ValidationResult:
-    return validate_delivery(read_delivery(locate_delivery(path)), catalogue, known_areas)
+    return validate_delivery(read_delivery(locate_delivery(path), KIND.limits), catalogue, known_areas)
 
 
 def by_rule(findings: list[Finding]) -> dict[str, Finding]:
@@ -102,7 +103,7 @@ def by_rule(findings: list[Finding]) -> dict[str, Finding]:
 
 def rejected(path: Path) -> dict[str, Finding]:
     with pytest.raises(ReturnRejected) as raised:
-        read_delivery(locate_delivery(path))
+        read_delivery(locate_delivery(path), KIND.limits)
     return by_rule(raised.value.findings)
 
 
@@ -118,7 +119,7 @@ def test_known_areas_are_the_probation_areas_and_the_areas_of_published_inspecti
 def test_factory_delivery_reads_and_validates_without_findings(landing, survey_id, catalogue, known_areas):
     path = landing / "surveys" / survey_id
     assert is_survey_delivery(path)
-    parsed = read_delivery(locate_delivery(path))
+    parsed = read_delivery(locate_delivery(path), KIND.limits)
     assert parsed.header["survey_id"] == survey_id
     assert parsed.tables["responses"].frame.index[0] == 2  # header is row 1
     result = validate_delivery(parsed, catalogue, known_areas)
@@ -247,7 +248,8 @@ def test_survey_yaml_with_missing_or_unknown_keys_is_reported(tmp_path, catalogu
     path = write_delivery(tmp_path, [response("R1")], survey_yaml=f"survey_id: {SURVEY_ID}\nyear: 2012\n")
     found = by_rule(validate(path, catalogue, known_areas).findings)
     assert found["survey.columns.missing"].key == "survey_year"
-    assert found["survey.columns.unexpected"].key == "year"
+    assert found["survey.columns.unexpected"].key is None  # not a contract key: named by its line
+    assert found["survey.columns.unexpected"].rows == (2,)
 
 
 # ---------------------------------------------------------------- structure: rejected before validation
@@ -315,7 +317,7 @@ def test_survey_rows_are_long_with_blank_for_empty_cells_and_one_row_per_ticked_
         response("R2", sq_involved_in_sentence_plan="", **{MULTI: ""}),
         response("R3", area="London", sq_overall_experience="very_poor"),
     ]
-    parsed = read_delivery(locate_delivery(write_delivery(tmp_path, rows)))
+    parsed = read_delivery(locate_delivery(write_delivery(tmp_path, rows)), KIND.limits)
     loaded = raw_rows(parsed, catalogue, Receipt("sha", RECEIVED), "publication-1")
 
     (survey,) = loaded["surveys"].to_dict("records")
@@ -343,7 +345,7 @@ def test_survey_rows_are_long_with_blank_for_empty_cells_and_one_row_per_ticked_
 
 def test_survey_rows_of_a_factory_delivery_keep_every_response(landing, catalogue):
     path = landing / "surveys" / FACTORY_DELIVERIES[-1]
-    parsed = read_delivery(locate_delivery(path))
+    parsed = read_delivery(locate_delivery(path), KIND.limits)
     long = raw_rows(parsed, catalogue, Receipt("sha", RECEIVED), "publication-1")["survey_responses"]
     with (path / "responses.csv").open(newline="", encoding="utf-8") as file:
         records = list(csv.DictReader(file))
