@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-TEST_HOME = Path(tempfile.mkdtemp(prefix="iaow-test-"))
+# a quote and a space in every path: paths are data, never SQL or shell text
+TEST_HOME = Path(tempfile.mkdtemp(prefix="iaow test o'brien-"))
 os.environ["IAOW_HOME"] = str(TEST_HOME)
 os.environ.pop("IAOW_CRASH_AT", None)
 

@@ -84,7 +84,28 @@ class IngestOutcome:
 def archive_as_received(kind: InputKind, landed: Source, p: Paths) -> Archived:
     """The first step: a read-only, content-addressed copy; everything after reads the copy."""
     return archive_files(landed.files, p.archive, kind.landing_folder, name=landed.name, layout=landed.layout,
-                         received_from=landed.path)
+                         received_from=landed.path, refused=landed.refused, max_file_bytes=kind.limits.file_bytes)
+
+
+def refused_findings(kind: InputKind, archived: Archived) -> list[Finding]:
+    """Entries that were not taken (links, folders, devices, files over the limit): each one a
+    finding; nothing of them was read, copied or archived."""
+    return [
+        Finding(source=name, rule_id="return.files.regular",
+                rule=f"a {kind.noun} may hold only regular files within the size limit: this is {what}; "
+                "nothing of it was read")
+        for name, what in archived.refused
+    ]
+
+
+def outside_landing(path: Path, p: Paths) -> bool:
+    """Whether a path an event names lies outside this data directory's landing area (after
+    resolving `..` and links): a run triggered by an event acts only on its own landing area."""
+    try:
+        path.resolve().relative_to(p.landing.resolve())
+    except ValueError:
+        return True
+    return False
 
 
 @task(name="parse-archived-copy", cache_policy=NO_CACHE)
@@ -168,9 +189,16 @@ def findings_from_dbt_tests(failure: DbtBuildFailed) -> list[Finding]:
 
 async def ingest(kind: InputKind, path: str):
     p = paths()
+    if triggered_by_deployment() and outside_landing(Path(path), p):
+        # Anyone who can reach the API can name a path in an event: act only on our landing area.
+        message = f"refused: {Path(path).name} is not inside this data directory's landing area {p.landing}"
+        get_run_logger().error(message)
+        return Failed(name="Refused", message=message)
     landed = kind.locate(Path(path))
     archived = archive_as_received(kind, landed, p)
     source = kind.archived(landed, archived.files)
+    if archived.refused:
+        return await reject(kind, source, archived, refused_findings(kind, archived), [], p)
 
     parsed = parse_archived_copy(kind, source)
     if isinstance(parsed, list):
@@ -236,6 +264,14 @@ async def reject(kind: InputKind, source: Source, archived: Archived, findings: 
         description=f"Validation report for rejected {kind.noun} {source.name}",
     )
     return Failed(name="Rejected", message=outcome.summary, data=outcome)
+
+
+def triggered_by_deployment() -> bool:
+    """A run of a deployment (the worker, on an event) rather than `iaow ingest` in-process."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    return context is not None and context.flow_run is not None and context.flow_run.deployment_id is not None
 
 
 def ingest_flow(kind: InputKind) -> Flow:

@@ -98,9 +98,10 @@ class ContentHashes:
 
     def of(self, kind: InputKind, path: Path) -> str:
         source = kind.locate(path)
-        signature = (str(path), *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in source.files))
+        signature = (str(path), source.refused, *((f.name, f.lstat().st_size, f.lstat().st_mtime_ns) for f in source.files))
         if signature not in self._known:
-            self._known[signature] = content_hash(source.files)[0]
+            # the hash the archive will give it: links refused, never followed; the kind's size limit
+            self._known[signature] = content_hash(source.files, source.refused, kind.limits.file_bytes)[0]
         return self._known[signature]
 
 

@@ -16,6 +16,7 @@ which kind it holds.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import pandas as pd
 
 from flows.core import events
 from flows.core.catalogue import Catalogue
+from flows.core.entries import describe_entry
 from flows.core.events import EventRecord
 from flows.core.findings import Finding
 
@@ -38,6 +40,25 @@ class UsageError(Exception):
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one input of a kind may hold, enforced before anything is parsed (README, "Security").
+
+    They bound the work and memory a single input can cost the worker, whatever it declares about
+    itself: a workbook's declared dimension, a CSV's line count or a YAML file's aliases never
+    decide how much is read.
+    """
+
+    file_bytes: int  # each file, as received
+    rows: int  # each table, header included
+    columns: int  # each table
+    cells: int  # each table: the cells actually present (a workbook's real cells, not its dimension)
+    header_bytes: int = 64 * 1024  # the key/value file (inspection.yaml, survey.yaml)
+    header_keys: int = 50  # its keys (or the rows of a workbook's key/value sheet)
+    sheets: int = 10  # a workbook's sheets, hidden ones included
+    workbook_unpacked_bytes: int = 100 * 1024 * 1024  # a workbook's parts once unzipped (a zip bomb)
+
+
+@dataclass(frozen=True)
 class Source:
     """An input as found: a folder of files or one workbook, and the id its name claims."""
 
@@ -45,11 +66,42 @@ class Source:
     layout: str  # "folder" or "workbook"
     name: str  # the id the folder or workbook name claims
     files: tuple[Path, ...]  # its content files, in name order (no _READY, no hidden files)
+    # entries that are not regular files (links, folders, devices, ...): (name, what it is); never
+    # opened, copied, archived or quarantined, and each one is a finding
+    refused: tuple[tuple[str, str], ...] = ()
+
+
+def scan_folder(folder: Path) -> tuple[tuple[Path, ...], tuple[tuple[str, str], ...]]:
+    """A folder input's content files, and the entries refused (links, folders, devices); the
+    completion marker and hidden files (editor/OS litter) are neither. Nothing is followed: each
+    entry is judged by what it is, not by what it points to."""
+    files, refused = [], []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name == READY_MARKER or entry.name.startswith("."):
+                continue
+            info = entry.stat(follow_symlinks=False)
+            what = describe_entry(info.st_mode, info.st_nlink)
+            if what is None:
+                files.append(Path(folder) / entry.name)
+            else:
+                refused.append((entry.name, what))
+    return tuple(sorted(files)), tuple(sorted(refused))
+
+
+def locate_entry(path: Path, layout: str, name: str) -> Source | None:
+    """The input at `path` when `path` itself is not a plain folder or file (a link to one, a
+    device, ...): a source with nothing to read and the path refused; None when it is plain."""
+    info = os.lstat(path)
+    what = describe_entry(info.st_mode, 1 if layout == "folder" else info.st_nlink)
+    if what is None or (layout == "folder" and what == "a folder"):
+        return None
+    return Source(path=path, layout=layout, name=name, files=(), refused=((path.name, what),))
 
 
 def content_files(folder: Path) -> tuple[Path, ...]:
-    """A folder input's content: the completion marker and hidden files (editor/OS litter) are not."""
-    return tuple(sorted(p for p in folder.iterdir() if p.is_file() and p.name != READY_MARKER and not p.name.startswith(".")))
+    """A folder input's regular files (scan_folder without the refused entries)."""
+    return scan_folder(folder)[0]
 
 
 @dataclass
@@ -119,6 +171,7 @@ class InputKind(ABC):
     deployment_prefix: ClassVar[str]  # its deployment <prefix>-<home id> runs on ...
     trigger_prefix: ClassVar[str]  # ... the trigger <prefix>-<home id>, on ...
     landed_event: ClassVar[str]  # ... this event, which the landing watcher emits
+    limits: ClassVar[Limits]  # what one input may hold (README, "Security")
 
     # ---------------------------------------------------------------- finding and reading
 
@@ -200,10 +253,15 @@ class InputKind(ABC):
 
     def artifact_markdown(self, input_id: str, publication_id: str, sha256: str, summary: PublishedSummary,
                           suites_markdown: list[str]) -> str:
-        """The Markdown artifact of a published run: validation summary and what was published."""
+        """The Markdown artifact of a published run: validation summary and what was published.
+        Every value is escaped (`inert.escape_markdown`), so none renders as a link, an image or
+        HTML in Prefect's UI; `suites_markdown` is Markdown already escaped by its writer
+        (`flows.reporting.rejection.suites_markdown`)."""
+        from flows.core.inert import escape_markdown as md
+
         return "\n".join([
-            f"# {input_id}: published", "",
-            f"Publication `{publication_id}`, {self.noun} `{sha256}`: {summary.text}.", "",
+            f"# {md(input_id)}: published", "",
+            f"Publication {md(publication_id)}, {md(self.noun)} {md(sha256)}: {md(summary.text)}.", "",
             "## Validation", "", *suites_markdown,
         ])
 

@@ -22,7 +22,7 @@ from flows.config import Paths
 def served(prefect_server) -> Paths:
     from flows.runtime.services import BACKGROUND_SERVICES, start_background, stop_background, wait_until_worker_ready
 
-    p = Paths(Path(tempfile.mkdtemp(prefix="iaow-served-")))
+    p = Paths(Path(tempfile.mkdtemp(prefix="iaow served o'brien-")))
     for name in BACKGROUND_SERVICES:
         start_background(p, name)
     try:

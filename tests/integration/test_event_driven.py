@@ -247,3 +247,23 @@ def test_the_weekly_pruning_deletes_this_directorys_old_runs_only(served):
     assert run.state.is_completed(), run.state
     assert run.state.message.startswith("deleted ") and not run.state.message.startswith("deleted 0 ")
     assert flow_runs("ingest-placeholder-area-a-2013", served) == []
+
+
+def test_an_event_naming_a_path_outside_the_landing_area_is_refused(served, demo_returns, tmp_path):
+    """Anyone who can reach the API can emit a landed event: the worker acts on its own landing
+    area only, whatever path the event names."""
+    from flows.pipeline.events import emit
+    from flows.sources.registry import kind_named
+
+    outside = tmp_path / "lincolnshire-2013"
+    shutil.copytree(demo_returns / "placeholder-area-b-2013", outside)
+    before = sorted(published_hashes(served))
+    inspections = kind_named("inspection")
+    emit(inspections.landed("lincolnshire-2013", str(outside), "0" * 64,
+                            served.home_id))
+
+    (run,) = wait_for("the refused run", lambda: [r for r in flow_runs("ingest-lincolnshire-2013", served) if r.state.is_final()])
+    assert run.state.name == "Refused" and "landing area" in run.state.message
+    assert sorted(published_hashes(served)) == before
+    assert not (served.archive / "inspections").exists() or all(
+        "lincolnshire" not in path.read_text() for path in (served.archive / "inspections").glob("*/receipt.json"))
