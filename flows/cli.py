@@ -18,10 +18,12 @@ import time
 import traceback
 from pathlib import Path
 
-from flows.config import ConfigurationError, paths, prefect_ui_url, prepare_environment
+from flows.config import ConfigurationError, check_settings, paths, prefect_ui_url, prepare_environment
+from flows.storage.files import PRIVATE_UMASK
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
 PUBLISHING_COMMANDS = ("ingest", "demo")  # after a platform error in these, say what stands
+UNCHECKED_COMMANDS = ("down", "status")  # work whatever the settings say: stopping must always be possible
 
 
 class PlatformError(Exception):
@@ -72,7 +74,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     async def run():
         with home_tags():
-            return await outcome_of(await ingest_any(str(path.resolve())))
+            return await outcome_of(await ingest_any(str(path.absolute())))  # absolute, not resolved: a link is judged, never followed
 
     outcome = asyncio.run(run())
     if outcome.status == "published":
@@ -260,7 +262,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         "--server.headless=true", f"--server.port={args.port}", f"--server.address={args.address}",
         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", "--global.developmentMode=false", "--client.toolbarMode=viewer",
     ]
-    return subprocess.call(command)
+    from flows.runtime.services import dashboard_environment
+
+    return subprocess.call(command, env=dashboard_environment(), umask=PRIVATE_UMASK)  # never the pseudonym key
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -352,10 +356,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Before anything is created: whatever this process and its children (the Prefect server,
+    # worker, watcher, DuckDB, dbt) write without saying otherwise is the owner's only.
+    os.umask(PRIVATE_UMASK)
     args = parser().parse_args(argv)  # exits 2 on usage errors, as argparse does
     logging.captureWarnings(True)
     try:
         prepare_environment()
+        if args.command not in UNCHECKED_COMMANDS:
+            check_settings()  # a setting the platform cannot use is said now, not half-way through a run
         return args.run(args)
     except ConfigurationError as error:
         _say(f"iaow {args.command}: {error}", err=True)

@@ -8,6 +8,7 @@ nothing and writes nothing: entry points call `prepare_environment()` before Pre
 
 from __future__ import annotations
 
+import grp
 import hashlib
 import os
 import re
@@ -57,6 +58,29 @@ def _path(text: str) -> Path:
     return Path(_text(text)).expanduser().resolve()
 
 
+MIN_KEY_BYTES = 32  # HMAC-SHA256: a shorter key is weaker than the hash, and a short one can be guessed
+
+
+def _key(text: str) -> str:
+    if len(text.encode("utf-8")) < MIN_KEY_BYTES:
+        raise ValueError(f"must be at least {MIN_KEY_BYTES} bytes long (UTF-8): a short key can be guessed, and "
+                         "with it every pseudonym reversed")
+    return text
+
+
+def _group(text: str) -> int:
+    """A group name (or number) the platform's user can give its published files to: its gid."""
+    name = text.strip()
+    try:
+        gid = int(name) if name.isdigit() else grp.getgrnam(name).gr_gid
+        grp.getgrgid(gid)
+    except (KeyError, OverflowError):
+        raise ValueError("must name a group that exists on this machine") from None
+    if os.geteuid() != 0 and gid != os.getegid() and gid not in os.getgroups():
+        raise ValueError("must name a group the platform's user belongs to (it cannot give files to another one)")
+    return gid
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -65,6 +89,7 @@ class Setting:
     parse: Callable[[str], Any] = _text
     default_text: str = ""  # how the README states the default, when it is not a plain value
     audience: str = "operators"  # "operators", or "developers" (tests and the platform's own plumbing)
+    secret: bool = False  # never shown in a message, and never passed on to a process that does not need it
 
 
 SETTINGS: dict[str, Setting] = {
@@ -72,14 +97,26 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("IAOW_HOME", None, "data directory: landing, archive, warehouse, reports, logs (see the layout table)",
                 _path, default_text="the checkout"),
-        Setting("IAOW_PSEUDONYM_KEY", None, "key of the HMAC pseudonyms of case references and respondent ids; "
-                "keep it secret and stable", default_text="generated once into `secrets/pseudonym.key`"),
+        Setting("IAOW_PSEUDONYM_KEY", None, "key of the HMAC pseudonyms of case references and respondent ids, "
+                f"at least {MIN_KEY_BYTES} bytes (UTF-8); keep it secret and stable. Passed on to the worker only, never "
+                "to the Prefect server, the watcher, the dashboard or Chromium",
+                _key, default_text="generated once into `secrets/pseudonym.key`", secret=True),
         Setting("IAOW_PREFECT_HOST", "127.0.0.1", "where the local Prefect server listens"),
         Setting("IAOW_PREFECT_PORT", "4200", "port of the local Prefect server", _whole_number(1, 65535)),
         Setting("IAOW_RESCORE_CRON", "30 2 * * *", "when the programme-wide rescore runs (cron, Europe/London)", _cron),
         Setting("IAOW_MAINTENANCE_CRON", "0 4 * * 0", "when old flow runs, logs and artifacts are pruned (cron, Europe/London)", _cron),
         Setting("IAOW_RETENTION_DAYS", "90", "how long Prefect's history (runs, logs, artifacts, events) is kept, in days",
                 _whole_number(1)),
+        Setting("IAOW_QUARANTINE_DAYS", "90", "how long a rejected input stays in `quarantine/` (its files as received "
+                "and its validation report), in days from its rejection, before the weekly maintenance run deletes it. "
+                "90 days leaves the research team time to contact the sender and receive a corrected return within one "
+                "quarterly inspection cycle, while personal data held outside the system of record is kept no longer "
+                "than that (at least 1)", _whole_number(1)),
+        Setting("IAOW_PUBLISHED_GROUP", None, "a group (name) that may read what is published (`warehouse/iaow.duckdb`, "
+                "`reports/`): those files are then given to it with mode 640 (folders 750), instead of 644 (folders "
+                "755) for everyone; private files (private warehouse, quarantine, outbox, disclosure logs, key, "
+                "logs, `.prefect/`) are always the owner's only (600, folders 700)", _group,
+                default_text="unset: readable by everyone on the machine (644)"),
         Setting("IAOW_CHROMIUM", None, "the Chromium that prints report PDFs", default_text="`chromium` on the PATH"),
         Setting("IAOW_DISCLOSURE_THRESHOLD", "10", "smallest count of people published in survey and victim results "
                 "(at least 2); applies from the next publication", _whole_number(2)),
@@ -102,7 +139,22 @@ def setting(name: str) -> Any:
     try:
         return declared.parse(text)
     except ValueError as error:
-        raise ConfigurationError(f"{name} {error}, not {text!r}") from None
+        value = " (its value is not shown)" if declared.secret else f", not {text!r}"
+        raise ConfigurationError(f"{name} {error}{value}") from None
+
+
+def check_settings() -> None:
+    """Every declared setting parsed now: a value the platform cannot use is a ConfigurationError at
+    start (the command's exit code 2), not a failure half-way through a run."""
+    for name in SETTINGS:
+        setting(name)
+
+
+def child_environment(keep_secrets: bool = False, **values: str) -> dict[str, str]:
+    """The environment for a child process: this one's, plus `values`, without the secret settings
+    (the pseudonym key) unless the child needs them. Only the worker, which runs the flows, does."""
+    secret = set() if keep_secrets else {name for name, declared in SETTINGS.items() if declared.secret}
+    return {key: value for key, value in {**os.environ, **values}.items() if key not in secret}
 
 
 # ------------------------------------------------------------------ the settings, by name
@@ -131,6 +183,16 @@ def maintenance_cron() -> str:
 
 def chromium() -> str | None:
     return setting("IAOW_CHROMIUM")
+
+
+def quarantine_days() -> int:
+    """How long a rejected input is kept in quarantine, in days from its rejection."""
+    return setting("IAOW_QUARANTINE_DAYS")
+
+
+def published_group() -> int | None:
+    """The gid given what is published (IAOW_PUBLISHED_GROUP), or None: readable by everyone."""
+    return setting("IAOW_PUBLISHED_GROUP")
 
 
 def pseudonym_key() -> str | None:
@@ -271,6 +333,27 @@ class Paths:
         # dbt's compiled artefacts (manifest, partial parse) are per data directory so two
         # data directories (a developer's and the tests') never share stale state.
         return self.home / ".dbt" / "target"
+
+    # -------------------------------------------------------------- who may read what
+
+    @property
+    def private_folders(self) -> tuple[Path, ...]:
+        """Folders whose every file is the owner's only (files 600, folders 700): personal data
+        (rejected inputs as received, the private warehouse's scratch copies, what a publication
+        owes, disclosure logs), the key, the logs and the Prefect database (flow parameters, logs)."""
+        return (self.quarantine, self.secrets, self.disclosure, self.outbox, self.next_private_db.parent,
+                self.dev_private_db.parent, self.next_published_db.parent, self.logs, self.prefect_home)
+
+    @property
+    def private_files(self) -> tuple[Path, ...]:
+        """Files the owner's only that live in a folder analysts may read (warehouse/)."""
+        return (self.private_db, self.private_db.with_name(self.private_db.name + ".wal"))
+
+    @property
+    def published_folders(self) -> tuple[Path, ...]:
+        """Folders analysts must be able to open (755, or 750 with IAOW_PUBLISHED_GROUP): the way to
+        the published file and the reports. Everything private in them is closed by its own mode."""
+        return (self.home, self.warehouse, self.reports)
 
 
 def paths() -> Paths:

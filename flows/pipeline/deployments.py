@@ -95,7 +95,7 @@ def specs(p: Paths) -> list[DeploymentSpec]:
             f"weekly-{home}",
             cron=maintenance_cron(),
             parameters={"retention_days": retention_days()},
-            description="Delete flow runs, their logs and artifacts older than the retention period.",
+            description="Delete flow runs, their logs and artifacts older than the retention period, and quarantined inputs older than IAOW_QUARANTINE_DAYS.",
         ),
     ]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.core import figures
-from flows.storage.files import write_atomically
+from flows.storage.files import write_published
 
 STYLE = """
 :root{--ink:#1b1b1b;--muted:#5a5a5a;--rule:#c8c8c8}
@@ -80,5 +80,6 @@ def interval_note(low: Any, high: Any) -> str:
 
 
 def write(target: Path, text: str) -> Path:
-    """Write a page or a table beside its target and rename it over it: a reader never sees half of one."""
-    return write_atomically(target, text)
+    """Write a page or a table beside its target and rename it over it: a reader never sees half of one.
+    Readable by analysts (644, or 640 for IAOW_PUBLISHED_GROUP), in folders they can open."""
+    return write_published(target, text)

@@ -12,8 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from flows.config import chromium
-from flows.storage.files import replace_durably
+from flows.config import child_environment, chromium
+from flows.storage.files import publish_file
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 # Offline Chromium: without the background-networking flags it keeps trying Google's hosts, which
@@ -51,12 +51,12 @@ def print_to_pdf(html: Path, pdf: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="iaow-chromium-") as profile:
         command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={partial}", html.resolve().as_uri()]
         try:
-            finished = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S)
+            finished = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S,
+                                      env=child_environment())  # never the pseudonym key
         except subprocess.TimeoutExpired as timeout:
             raise PdfUnavailable(f"Chromium did not print {html} within {PRINT_TIMEOUT_S} s") from timeout
     if finished.returncode != 0 or not partial.exists() or partial.read_bytes()[:5] != b"%PDF-":
         partial.unlink(missing_ok=True)
         detail = (finished.stderr or finished.stdout).strip().splitlines()[-3:]
         raise PdfUnavailable(f"Chromium could not print {html} (exit {finished.returncode}): {' '.join(detail)}")
-    replace_durably(partial, pdf)
-    return pdf
+    return publish_file(partial, pdf)  # readable by analysts (and IAOW_PUBLISHED_GROUP) before it appears

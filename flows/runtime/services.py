@@ -3,6 +3,11 @@
 Prefect's temporary per-process server costs 12-30 s; one long-lived server with SQLite under
 the data directory is started by `iaow up` (or on demand) and shared by the CLI, the demo and
 the tests.
+
+Every service starts under umask 077, so what it creates (the Prefect database, logs, DuckDB
+files) is its owner's only, and with an environment that carries only what it needs: the
+pseudonym key goes to the worker, which runs the flows, never to the server, the watcher or the
+dashboard. Starting one first tightens what an older version left open (`secure_data_directory`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.config import Paths, prefect_api_url, prefect_ui_url, retention_days
+from flows.config import Paths, child_environment, prefect_api_url, prefect_ui_url, retention_days
+from flows.storage.files import PRIVATE_FILE, PRIVATE_UMASK, private_folder, secure_data_directory
+from flows.storage.keys import check_key
 
 SERVER_PID_FILE = "prefect-server.pid"
 START_TIMEOUT_S = 120
@@ -61,31 +68,47 @@ def status(p: Paths) -> ServiceStatus:
     return ServiceStatus(server_healthy(), _read_pid(p), prefect_api_url(), prefect_ui_url())
 
 
+def server_environment(p: Paths) -> dict[str, str]:
+    """The server's environment: no pseudonym key (it never sees a return)."""
+    return child_environment(
+        PREFECT_HOME=str(p.prefect_home),
+        # The server's own log keeps every level; only CLI consoles are kept quiet.
+        PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="0",
+        # events are trimmed by the server itself, after the same period as flow runs
+        PREFECT_SERVER_EVENTS_RETENTION_PERIOD=f"P{retention_days()}D",  # ISO 8601 duration
+    )
+
+
+def prepare_service_folders(p: Paths) -> None:
+    """The services' own folders, the owner's only, and the data directory tightened."""
+    secure_data_directory(p)
+    for folder in (p.run, p.logs, p.prefect_home):
+        private_folder(folder)
+
+
+def _open_log(path: Path):
+    """A service's log, appended to, the owner's only (600) whatever the umask."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, PRIVATE_FILE), "ab")
+
+
 def start_server(p: Paths, wait: bool = True) -> ServiceStatus:
     """Start the server unless one answers already; harmless to call twice."""
+    prepare_service_folders(p)
     if server_healthy():
         return status(p)
     pid = _read_pid(p)
     if pid is None:
-        for folder in (p.run, p.logs, p.prefect_home):
-            folder.mkdir(parents=True, exist_ok=True)
         host, port = _host_port()
-        log = open(p.logs / "prefect-server.log", "ab")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            # The server's own log keeps every level; only CLI consoles are kept quiet.
-            env={
-                **os.environ,
-                "PREFECT_HOME": str(p.prefect_home),
-                "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "0",
-                # events are trimmed by the server itself, after the same period as flow runs
-                "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": f"P{retention_days()}D",  # ISO 8601 duration
-            },
-            start_new_session=True,  # outlives the command that started it, until `iaow down`
-        )
+        with _open_log(p.logs / "prefect-server.log") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=server_environment(p),
+                umask=PRIVATE_UMASK,  # its SQLite database and whatever it writes: the owner's only
+                start_new_session=True,  # outlives the command that started it, until `iaow down`
+            )
         _pid_file(p).write_text(f"{process.pid}\n")
         pid = process.pid
     if wait:
@@ -141,21 +164,37 @@ def start_background(p: Paths, name: str) -> tuple[int, bool]:
     pid = background_pid(p, name)
     if pid is not None:
         return pid, False
-    for folder in (p.run, p.logs):
-        folder.mkdir(parents=True, exist_ok=True)
+    if name in NEEDS_KEY:
+        check_key(p.pseudonym_key_file)  # a key too short is said by `iaow up`, not in the worker's log
+    prepare_service_folders(p)
     if name == "worker":
         (p.run / "worker.ready").unlink(missing_ok=True)
-    log = open(p.logs / f"{name}.log", "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", BACKGROUND_SERVICES[name]],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "IAOW_HOME": str(p.home)},
-        start_new_session=True,
-    )
+    with _open_log(p.logs / f"{name}.log") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", BACKGROUND_SERVICES[name]],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=background_environment(p, name),
+            umask=PRIVATE_UMASK,  # as `iaow` sets for itself: DuckDB files, logs, reports' scratch
+            start_new_session=True,
+        )
     _pid_file(p, f"{name}.pid").write_text(f"{process.pid}\n")
     return process.pid, True
+
+
+# the services that need the pseudonym key: the worker runs the flows, which pseudonymise
+NEEDS_KEY = frozenset({"worker"})
+
+
+def background_environment(p: Paths, name: str) -> dict[str, str]:
+    """A background service's environment: the key only for the worker."""
+    return child_environment(keep_secrets=name in NEEDS_KEY, IAOW_HOME=str(p.home))
+
+
+def dashboard_environment() -> dict[str, str]:
+    """The dashboard's environment: it reads the published file only, and never needs the key."""
+    return child_environment()
 
 
 def wait_until_worker_ready(p: Paths, timeout: float = READY_TIMEOUT_S) -> bool:

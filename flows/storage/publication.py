@@ -21,6 +21,11 @@ the result names what is left, and the next writer delivers it.
 
 The published file holds schema `marts` only (tables with their constraints and the dbt docs as
 comments), never the raw zone, so case-level rows never leave the private file.
+
+Who may read what: the private warehouse, its scratch copies, the outbox and the disclosure logs
+are the owner's only (files 600, folders 700); the published file is readable by analysts (644, or
+640 for IAOW_PUBLISHED_GROUP), its mode set before the swap. Each publication starts by tightening
+what an older version left (`secure_data_directory`).
 """
 
 from __future__ import annotations
@@ -37,8 +42,18 @@ from typing import Any
 import duckdb
 
 from flows.config import Paths
+from flows.storage.duckdb_sql import attach_read_only
 from flows.storage.faults import crash_point
-from flows.storage.files import fresh_scratch, replace_durably, write_atomically
+from flows.storage.files import (
+    fresh_scratch,
+    make_private,
+    private_folder,
+    publish_file,
+    published_folder,
+    replace_durably,
+    secure_data_directory,
+    write_private,
+)
 from flows.storage.raw_zone import Publication, record_publication
 from flows.storage.warehouse import (
     WarehouseState,
@@ -67,6 +82,7 @@ def quote(identifier: str) -> str:
 
 
 def literal(text: str) -> str:
+    """A comment as a SQL string literal (COMMENT ON takes no parameter). Never a path: see duckdb_sql."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -141,7 +157,7 @@ class Outbox:
         return json.loads((self.folder(publication_id) / OWED_FILE).read_text())
 
     def write(self, publication_id: str, entry: dict[str, Any]) -> None:
-        write_atomically(self.folder(publication_id) / OWED_FILE, json.dumps(entry, indent=1, sort_keys=True))
+        write_private(self.folder(publication_id) / OWED_FILE, json.dumps(entry, indent=1, sort_keys=True), self.root)
 
     def create(self, publication_id: str, owed: Sequence[Owed]) -> None:
         self.write(publication_id, {
@@ -196,6 +212,7 @@ class Publisher:
 
     def stage_and_load(self, publication: Publication, load: Loader | None = None) -> Prepared:
         """A fresh scratch copy with the caller's rows and the publication's record, in one transaction."""
+        secure_data_directory(self.p, deep=False)  # what an older version, or a looser umask, left open
         database = stage_next(self.p)
         with duckdb.connect(str(database)) as connection:
             connection.execute("begin")
@@ -252,7 +269,7 @@ class Publisher:
         """Write schema `marts` of the private warehouse into a new file and swap it in."""
         target = fresh_scratch(self.p.next_published_db)
         with duckdb.connect(str(target)) as connection:
-            connection.execute(f"attach {literal(str(self.p.private_db))} as src (read_only)")
+            attach_read_only(connection, self.p.private_db, "src")
             connection.execute(f"create schema {PUBLISHED_SCHEMA}")
             tables = connection.execute(
                 "select table_name, sql, comment from duckdb_tables() "
@@ -276,8 +293,9 @@ class Publisher:
                 connection.execute(f"comment on column {PUBLISHED_SCHEMA}.{quote(table)}.{quote(column)} is {literal(comment)}")
             connection.execute("detach src")
             connection.execute("checkpoint")
+        published_folder(self.p.warehouse, self.p.home)  # the way to it open to analysts
         crash_point("before-publish-rename")
-        replace_durably(target, self.p.published_db)
+        publish_file(target, self.p.published_db)  # readable by analysts before it appears
         crash_point("after-publish-rename")
 
     def deliver(self, publication_id: str) -> Delivered:
@@ -310,15 +328,16 @@ class Publisher:
         """The built copy's disclosure log into the outbox: the publication delivers it once out."""
         if not table_exists(prepared.database, "audit", "audit_disclosure_log"):
             return False
-        folder = self.outbox.folder(prepared.publication.publication_id)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = private_folder(self.outbox.folder(prepared.publication.publication_id), self.outbox.root)
         partial = folder / (DISCLOSURE_FILE + ".part")
         with duckdb.connect(str(prepared.database), read_only=True) as connection:
             connection.execute(
                 f"copy (select * from {DISCLOSURE_LOG_TABLE} "
                 "order by result_set, results_level, unit_id, question_id, answer_option) "
-                f"to {literal(str(partial))} (header, delimiter ',')"
+                "to ? (header, delimiter ',')",
+                [str(partial)],
             )
+        make_private(partial)
         replace_durably(partial, folder / DISCLOSURE_FILE)
         return True
 
@@ -327,7 +346,7 @@ class Publisher:
         the research team."""
         publication_id = data["publication_id"]
         source = self.outbox.folder(publication_id) / DISCLOSURE_FILE
-        write_atomically(self.p.disclosure / f"{publication_id}.csv", source.read_bytes())
+        write_private(self.p.disclosure / f"{publication_id}.csv", source.read_bytes(), self.p.disclosure)
 
 
 def disclosure_log_path(p: Paths, publication_id: str) -> Path:

@@ -24,6 +24,8 @@ from typing import Any, NamedTuple
 
 import duckdb
 
+from flows.storage.duckdb_sql import attach_read_only
+
 PUBLISHED_SCHEMA = "marts"
 ALIAS = "published"
 RETRY_DELAY_S = 0.25  # before the one retry of an open that met a rename half-way
@@ -52,10 +54,6 @@ def file_identity(path: Path) -> FileIdentity | None:
     return FileIdentity(stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 class PublishedFile:
     """A read-only snapshot of the published file: `with PublishedFile(path) as published: ...`."""
 
@@ -75,7 +73,7 @@ class PublishedFile:
                 raise PublishedFileChanged(str(self.path))
             connection = duckdb.connect(":memory:")
             try:
-                connection.execute(f"attach {_sql_string(str(self.path))} as {ALIAS} (read_only)")
+                attach_read_only(connection, self.path, ALIAS)
                 connection.execute(f"use {ALIAS}")
             except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException):
                 connection.close()

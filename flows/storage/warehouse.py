@@ -4,6 +4,8 @@ Files (under $IAOW_HOME/warehouse/):
 - private.duckdb: raw zone (pseudonymised) + every dbt layer; the platform's source of truth.
 - .next/private.duckdb: scratch copy where the next version is loaded, built and tested.
 Only the publication protocol (flows.storage.publication) writes them, inside the writer slot.
+Both are the owner's only (600; .next/ 700): the scratch copy is made so before it is written, and
+the commit renames it, mode and all, over private.duckdb.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Paths
-from flows.storage.files import fresh_scratch, replace_durably
+from flows.storage.files import fresh_scratch, make_private, replace_durably
 from flows.storage.raw_zone import create_raw_zone
 
 
@@ -24,9 +26,10 @@ def stage_next(p: Paths, target: Path | None = None) -> Path:
     target = fresh_scratch(target or p.next_private_db)
     if p.private_db.exists():
         shutil.copyfile(p.private_db, target)
+        make_private(target)
     with duckdb.connect(str(target)) as connection:
         create_raw_zone(connection)
-    return target
+    return make_private(target)  # DuckDB created it under the process's umask
 
 
 def checkpoint(db: Path) -> None:
@@ -37,6 +40,7 @@ def checkpoint(db: Path) -> None:
 def commit_next(p: Paths) -> None:
     """The commit point: the built and tested version becomes the private warehouse."""
     checkpoint(p.next_private_db)
+    make_private(p.next_private_db)
     replace_durably(p.next_private_db, p.private_db)
 
 

@@ -66,6 +66,10 @@ def test_every_setting_is_documented_in_the_readme_with_its_default():
     ("IAOW_PREFECT_PORT", "80000", "IAOW_PREFECT_PORT must be at least 1 and at most 65535, not '80000'"),
     ("IAOW_RETENTION_DAYS", "-3", "IAOW_RETENTION_DAYS must be a whole number, not '-3'"),
     ("IAOW_RESCORE_CRON", "every night", "IAOW_RESCORE_CRON must be a cron expression of five fields"),
+    ("IAOW_QUARANTINE_DAYS", "0", "IAOW_QUARANTINE_DAYS must be at least 1, not '0'"),
+    ("IAOW_PUBLISHED_GROUP", "no-such-group-iaow", "IAOW_PUBLISHED_GROUP must name a group that exists on this machine, "
+                                                   "not 'no-such-group-iaow'"),
+    ("IAOW_PSEUDONYM_KEY", "too-short", "IAOW_PSEUDONYM_KEY must be at least 32 bytes long (UTF-8)"),
 ])
 def test_a_bad_setting_is_refused_naming_the_variable_and_the_rule(monkeypatch, name, value, message):
     monkeypatch.setenv(name, value)
@@ -79,6 +83,29 @@ def test_defaults_apply_when_unset_or_empty(monkeypatch):
     assert config.disclosure_threshold() == 10
     monkeypatch.setenv("IAOW_RETENTION_DAYS", "")
     assert config.retention_days() == 90
+    monkeypatch.delenv("IAOW_QUARANTINE_DAYS", raising=False)
+    assert config.quarantine_days() == 90
     monkeypatch.setenv("IAOW_PREFECT_PORT", "4300")
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     assert config.prefect_api_url() == "http://127.0.0.1:4300/api"
+
+
+def test_a_secret_setting_is_never_shown_nor_passed_on_unless_asked(monkeypatch):
+    monkeypatch.setenv("IAOW_PSEUDONYM_KEY", "too-short")
+    with pytest.raises(ConfigurationError) as refused:
+        setting("IAOW_PSEUDONYM_KEY")
+    assert "too-short" not in str(refused.value)
+    assert [name for name, declared in SETTINGS.items() if declared.secret] == ["IAOW_PSEUDONYM_KEY"]
+    assert "IAOW_PSEUDONYM_KEY" not in config.child_environment(IAOW_HOME="/elsewhere")
+    assert config.child_environment(IAOW_HOME="/elsewhere")["IAOW_HOME"] == "/elsewhere"
+    assert config.child_environment(keep_secrets=True)["IAOW_PSEUDONYM_KEY"] == "too-short"
+
+
+def test_the_published_group_is_a_group_of_this_user(monkeypatch):
+    import grp
+    import os
+
+    monkeypatch.setenv("IAOW_PUBLISHED_GROUP", grp.getgrgid(os.getegid()).gr_name)
+    assert config.published_group() == os.getegid()
+    monkeypatch.setenv("IAOW_PUBLISHED_GROUP", "")
+    assert config.published_group() is None
