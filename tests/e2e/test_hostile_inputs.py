@@ -149,6 +149,7 @@ def as_workbook(edit):
     def mutate(folder: Path, secret: Path) -> Path:
         import openpyxl
 
+        (folder.parent / "workbooks").mkdir(exist_ok=True)
         target = workbook_from_folder(folder, folder.parent / "workbooks" / f"{folder.name}.xlsx")
         workbook = openpyxl.load_workbook(target)
         edit(workbook)
@@ -196,7 +197,7 @@ HOSTILE = [
     ("unquoted-impossible-date", yaml_line("fieldwork_start", "2013-02-30"), "inspection.yaml", "key fieldwork_start"),
     ("full-width-digit", yaml_line("position_in_group", "\uff15"), "inspection.yaml", "key position_in_group"),
     ("formula-as-area", yaml_line("area", "'=HYPERLINK(\"http://example.invalid/\",\"x\")'"), "inspection.yaml", "key area"),
-    ("same-case-in-nfc-and-nfd", nfd_duplicate_case, "cases.csv", "rows 2, 3"),
+    ("same-case-in-nfc-and-nfd", nfd_duplicate_case, "cases.csv", "rows 2-3"),
     ("hidden-sheet", as_workbook(hide_sheet), "hampshire-2013.xlsx", "sheet context"),
     ("sheet-names-differ-only-in-spaces", as_workbook(colliding_sheet), "hampshire-2013.xlsx", "sheet cases"),
     ("declared-dimension-bomb", dimension_bomb, "hampshire-2013.xlsx", "sheet"),
