@@ -17,7 +17,7 @@ help:
 	@echo "make system  Debian's chromium (report PDFs, browser tests) and poppler-utils (pdftoppm), if missing"
 	@echo "make status  services and published inspections"
 	@echo "make docs    dbt docs (catalogue of marts and columns) into .dbt/target"
-	@echo "make bench   time one 85-case ingest and the demo"
+	@echo "make bench   time one ingest, the demo, events, and publications as history grows"
 	@echo "make clean   delete the checkout's data directory (landing, archive, warehouse, ...); keeps .venv"
 
 setup: $(INSTALLED)
@@ -71,6 +71,7 @@ docs: setup
 bench: setup
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_events.py
+	$(BIN)/python bench/bench_history.py
 
 # Regenerate the lock after changing a pin in pyproject.toml.
 lock: setup

@@ -22,7 +22,7 @@ from flows.config import ConfigurationError, check_settings, paths, prefect_ui_u
 from flows.storage.files import PRIVATE_UMASK
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
-PUBLISHING_COMMANDS = ("ingest", "demo")  # after a platform error in these, say what stands
+PUBLISHING_COMMANDS = ("ingest", "demo", "rebuild")  # after a platform error in these, say what stands
 UNCHECKED_COMMANDS = ("down", "status")  # work whatever the settings say: stopping must always be possible
 
 
@@ -61,25 +61,37 @@ def ensure_server() -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.sources.base import UsageError
-    from flows.sources.registry import kind_for
+    from flows.sources.registry import inputs_in
 
-    path = Path(args.path)
     try:
-        kind_for(path).locate(path)
+        found = [path for given in args.paths for path in inputs_in(Path(given))]
     except UsageError as error:
         _say(f"iaow ingest: {error}", err=True)
         return EXIT_USAGE
+    if not found:
+        _say(f"iaow ingest: no inputs in {' '.join(args.paths)}", err=True)
+        return EXIT_USAGE
     ensure_server()
-    from flows.pipeline.ingest import ingest_any, outcome_of
+    from flows.pipeline.ingest import ingest_any, ingest_batch, outcome_of
 
+    # absolute, not resolved: a link is judged, never followed
     async def run():
         with home_tags():
-            return await outcome_of(await ingest_any(str(path.absolute())))  # absolute, not resolved: a link is judged, never followed
+            if len(found) == 1:
+                return [await outcome_of(await ingest_any(str(found[0].absolute())))]
+            return await ingest_batch([str(path.absolute()) for path in found])
 
-    outcome = asyncio.run(run())
-    if outcome.status == "published":
-        render_score_sheets_after(outcome.publication_id)
-    return report_outcome(outcome)
+    outcomes = asyncio.run(run())
+    published = sorted({o.publication_id for o in outcomes if o.status == "published"})
+    for publication_id in published:
+        render_score_sheets_after(publication_id)
+    codes = [report_outcome(outcome) for outcome in outcomes]
+    if len(outcomes) > 1:
+        counts = {status: sum(o.status == status for o in outcomes) for status in ("published", "unchanged", "rejected")}
+        _say(f"{len(outcomes)} inputs: {counts['published']} published"
+             + (f" in one publication ({published[0]})" if len(published) == 1 else "")
+             + f", {counts['unchanged']} unchanged, {counts['rejected']} rejected")
+    return max(codes)
 
 
 def render_score_sheets_after(publication_id: str | None) -> None:
@@ -267,6 +279,19 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=dashboard_environment(), umask=PRIVATE_UMASK)  # never the pseudonym key
 
 
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    ensure_server()
+    from flows.pipeline.rebuild import rebuild_from_archive
+
+    with home_tags():
+        outcome = asyncio.run(rebuild_from_archive())
+    _say(outcome.summary)
+    for name in outcome.left_out:
+        _say(f"  left out (rejected when received): {name}")
+    render_score_sheets_after(outcome.publication_id)
+    return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from flows.runtime.services import BACKGROUND_SERVICES, background_pid, status
     from flows.runtime.status import input_statuses, owed_steps
@@ -321,12 +346,13 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser(
-        "ingest", help="validate and publish one inspection return or offender survey delivery; waits for the result"
+        "ingest", help="validate and publish inspection returns and offender survey deliveries; waits for the result. "
+        "Several at once are checked one by one and every valid one is published in one publication",
     )
     ingest.add_argument(
-        "path",
+        "paths", nargs="+", metavar="PATH",
         help="return folder landing/inspections/<inspection_id>/, workbook <inspection_id>.xlsx, "
-        "or survey delivery folder landing/surveys/<survey_id>/",
+        "survey delivery folder landing/surveys/<survey_id>/, or a folder of them (landing/, landing/inspections/)",
     )
     ingest.set_defaults(run=cmd_ingest)
 
@@ -336,6 +362,10 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("up", help="start the Prefect server, the worker and the landing watcher (harmless if running)").set_defaults(run=cmd_up)
     commands.add_parser("down", help="stop the worker, the landing watcher and the Prefect server").set_defaults(run=cmd_down)
+    commands.add_parser(
+        "rebuild", help="rebuild the private and published warehouses from the archive alone, in one publication "
+        "(after a lost or corrupted warehouse, or a changed methodology seed)",
+    ).set_defaults(run=cmd_rebuild)
     commands.add_parser("status", help="services, and per inspection: landed, published (when) or rejected (why)").set_defaults(run=cmd_status)
     commands.add_parser("worker", help="run the worker in the foreground (`iaow up` starts it in the background)").set_defaults(run=cmd_worker)
     commands.add_parser("watch", help="run the landing watcher in the foreground").set_defaults(run=cmd_watch)

@@ -15,13 +15,14 @@ wrappers over the functions of the sources and storage layers.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.states import Completed, Failed
+from prefect.states import Completed, Failed, State
 
 from flows.config import Paths, paths
 from flows.core import events
@@ -39,10 +40,12 @@ from flows.storage.archive import Archived, archive_files
 from flows.storage.keys import load_or_create_key
 from flows.storage.publication import Delivered, Owed, Prepared
 from flows.storage.quarantine import quarantine
-from flows.storage.raw_zone import new_publication, replace_rows
+from flows.storage.raw_zone import Publication, new_publication, replace_rows
 from flows.storage.transform import DbtBuildFailed
-from flows.storage.warehouse import committed
+from flows.storage.warehouse import ConnectionState, committed
 from flows.storage.writer import writer_slot
+
+BATCH_REASON = "batch"  # raw.publications.reason of one publication of several inputs
 
 
 @dataclass
@@ -131,17 +134,29 @@ def finish_interrupted_publication(p: Paths) -> list[str]:
     return recover(p)
 
 
-@task(name="check-against-programme", cache_policy=NO_CACHE)
-def check_against_programme(kind: InputKind, parsed: Parsed, p: Paths) -> list[Finding]:
-    return kind.conflicts(parsed, committed(p))
-
-
 @task(name="load-raw-zone", cache_policy=NO_CACHE)
-def load_raw_zone(kind: InputKind, parsed: Parsed, archived: Archived, p: Paths) -> Prepared:
-    input_id = kind.input_id(parsed)
-    publication = new_publication(kind.inspection_of(parsed), archived.sha256, kind.publication_reason)
-    rows = kind.raw_rows(parsed, load_catalogue(), Receipt(archived.sha256, archived.received_at), publication.publication_id)
-    return publisher(p).stage_and_load(publication, lambda connection: replace_rows(connection, kind.raw_tables, kind.id_key, input_id, rows))
+def load_raw_zone(batch: list[Checked], publication: Publication, p: Paths,
+                  empty: bool = False) -> tuple[Prepared, dict[int, list[Finding]]]:
+    """Stage the next version and load each input's rows, in order, in one transaction. Each input
+    is first checked against the programme as it stands with the inputs before it loaded (two
+    returns of one batch may not take one group position): one that conflicts is not loaded.
+    Returns the prepared publication, and the conflicts found by position in `batch`."""
+    conflicts: dict[int, list[Finding]] = {}
+    catalogue = load_catalogue()
+
+    def load(connection) -> None:
+        programme = ConnectionState(connection)
+        for position, checked in enumerate(batch):
+            kind, parsed = checked.kind, checked.parsed
+            found = kind.conflicts(parsed, programme)
+            if found:
+                conflicts[position] = found
+                continue
+            receipt = Receipt(checked.archived.sha256, checked.archived.received_at)
+            rows = kind.raw_rows(parsed, catalogue, receipt, publication.publication_id)
+            replace_rows(connection, kind.raw_tables, kind.id_key, kind.input_id(parsed), rows)
+
+    return publisher(p).stage_and_load(publication, load, empty=empty), conflicts
 
 
 @task(name="dbt-build-and-test", cache_policy=NO_CACHE)
@@ -187,8 +202,28 @@ def findings_from_dbt_tests(failure: DbtBuildFailed) -> list[Finding]:
 # ------------------------------------------------------------------ the flow, for any kind
 
 
-async def ingest(kind: InputKind, path: str):
-    p = paths()
+@dataclass
+class Checked:
+    """An input that passed every check made outside the writer slot, waiting to be published."""
+
+    kind: InputKind
+    source: Source
+    archived: Archived
+    parsed: Parsed
+    validation: ValidationResult
+
+    @property
+    def input_id(self) -> str:
+        return self.kind.input_id(self.parsed)
+
+    def outcome(self, status: str) -> IngestOutcome:
+        return IngestOutcome(status, self.source.name, self.kind.name, self.input_id, self.archived.sha256,
+                             noun=self.kind.noun)
+
+
+async def check_input(kind: InputKind, path: str, p: Paths) -> Checked | State:
+    """Archive, parse, pseudonymise, validate: the input Checked, or the final state of its run
+    (Rejected, with its quarantine and event; or Refused)."""
     if triggered_by_deployment() and outside_landing(Path(path), p):
         # Anyone who can reach the API can name a path in an event: act only on our landing area.
         message = f"refused: {Path(path).name} is not inside this data directory's landing area {p.landing}"
@@ -199,7 +234,6 @@ async def ingest(kind: InputKind, path: str):
     source = kind.archived(landed, archived.files)
     if archived.refused:
         return await reject(kind, source, archived, refused_findings(kind, archived), [], p)
-
     parsed = parse_archived_copy(kind, source)
     if isinstance(parsed, list):
         return await reject(kind, source, archived, parsed, [], p)
@@ -207,39 +241,89 @@ async def ingest(kind: InputKind, path: str):
     validation = validate_with_suites(kind, parsed, p)
     if not validation.ok:
         return await reject(kind, source, archived, validation.findings, validation.suites, p)
-    input_id = kind.input_id(parsed)
-    outcome = IngestOutcome("published", source.name, kind.name, input_id, archived.sha256, noun=kind.noun)
+    return Checked(kind, source, archived, parsed, validation)
 
+
+async def ingest(kind: InputKind, path: str):
+    p = paths()
+    checked = await check_input(kind, path, p)
+    if not isinstance(checked, Checked):
+        return checked
     async with writer_slot(p):
-        finish_interrupted_publication(p)
-        if kind.current_sha256(committed(p), input_id) == archived.sha256:
-            outcome.status, outcome.published = "unchanged", kind.summarise(committed(p), input_id)
-            return Completed(message=outcome.summary, data=outcome)
-        conflicts = check_against_programme(kind, parsed, p)
-        if conflicts:
-            return await reject(kind, source, archived, conflicts, validation.suites, p)
-        prepared = load_raw_zone(kind, parsed, archived, p)
-        try:
-            dbt_build_and_test(prepared, p)
-        except DbtBuildFailed as failure:
-            test_findings = findings_from_dbt_tests(failure)
-            if not test_findings:
-                raise  # a platform defect, not the sender's: the run fails with dbt's message
-            return await reject(kind, source, archived, test_findings, validation.suites, p)
-        publication = prepared.publication
+        (state,) = await publish_checked([checked], p)
+    return state
+
+
+async def publish_checked(batch: list[Checked], p: Paths) -> list[State]:
+    """Publish checked inputs in one publication (the caller holds the writer slot): the final
+    state of each, in order. An input already published as it is stays as it is; one that
+    conflicts with the programme is rejected. When a warehouse test fails on a batch of several,
+    which input broke it cannot be told from one build: they are published one at a time."""
+    finish_interrupted_publication(p)
+    states: dict[int, State] = {}
+    pending = []
+    for position, checked in enumerate(batch):
+        if checked.kind.current_sha256(committed(p), checked.input_id) == checked.archived.sha256:
+            outcome = checked.outcome("unchanged")
+            outcome.published = checked.kind.summarise(committed(p), checked.input_id)
+            states[position] = Completed(message=outcome.summary, data=outcome)
+        else:
+            pending.append(position)
+    if not pending:
+        return [states[n] for n in range(len(batch))]
+
+    first = batch[pending[0]]
+    publication = (new_publication(first.kind.inspection_of(first.parsed), first.archived.sha256, first.kind.publication_reason)
+                   if len(pending) == 1 else new_publication(None, None, BATCH_REASON))
+    prepared, conflicts = load_raw_zone([batch[n] for n in pending], publication, p)
+    for index, findings in conflicts.items():
+        checked = batch[pending[index]]
+        states[pending[index]] = await reject(checked.kind, checked.source, checked.archived, findings,
+                                              checked.validation.suites, p)
+    loaded = [n for index, n in enumerate(pending) if index not in conflicts]
+    if not loaded:
+        publisher(p).discard(prepared)
+        return [states[n] for n in range(len(batch))]
+    try:
+        dbt_build_and_test(prepared, p)
+    except DbtBuildFailed as failure:
+        test_findings = findings_from_dbt_tests(failure)
+        if not test_findings:
+            raise  # a platform defect, not the sender's: the run fails with dbt's message
+        publisher(p).discard(prepared)
+        if len(loaded) == 1:
+            checked = batch[loaded[0]]
+            states[loaded[0]] = await reject(checked.kind, checked.source, checked.archived, test_findings,
+                                             checked.validation.suites, p)
+        else:
+            for n in loaded:
+                (states[n],) = await publish_checked([batch[n]], p)
+        return [states[n] for n in range(len(batch))]
+
+    outcomes, owed, announced = {}, [], set()
+    for n in loaded:
+        checked = batch[n]
+        kind, outcome = checked.kind, checked.outcome("published")
         outcome.publication_id = publication.publication_id
-        outcome.published = kind.summarise(prepared.state(), input_id)
-        owed = [Owed(**owe_event(record)) for record in
-                kind.announcements(parsed, prepared.state(), publication.publication_id, archived.sha256, outcome.published)]
+        outcome.published = kind.summarise(prepared.state(), checked.input_id)
+        for record in kind.announcements(checked.parsed, prepared.state(), publication.publication_id,
+                                         checked.archived.sha256, outcome.published):
+            once = json.dumps(record.as_json(), sort_keys=True)  # a group completed by two inputs of a batch: once
+            if once not in announced:
+                announced.add(once)
+                owed.append(Owed(**owe_event(record)))
         owed.append(Owed(**owe_artifact(
-            f"{kind.run_prefix}-{input_id}",
-            kind.artifact_markdown(input_id, publication.publication_id, archived.sha256, outcome.published,
-                                   suites_markdown(validation.suites)),
-            f"Validation and publication of {kind.noun} {input_id}",
+            f"{kind.run_prefix}-{checked.input_id}",
+            kind.artifact_markdown(checked.input_id, publication.publication_id, checked.archived.sha256,
+                                   outcome.published, suites_markdown(checked.validation.suites)),
+            f"Validation and publication of {kind.noun} {checked.input_id}",
         )))
-        delivered = commit_and_publish(prepared, owed, p)
-    outcome.left = [f"{item.label} ({item.error})" for item in delivered.left]
-    return Completed(message=outcome.summary, data=outcome)
+        outcomes[n] = outcome
+    delivered = commit_and_publish(prepared, owed, p)
+    for n, outcome in outcomes.items():
+        outcome.left = [f"{item.label} ({item.error})" for item in delivered.left]
+        states[n] = Completed(message=outcome.summary, data=outcome)
+    return [states[n] for n in range(len(batch))]
 
 
 async def reject(kind: InputKind, source: Source, archived: Archived, findings: list[Finding], suites: list[SuiteOutcome],
@@ -301,13 +385,34 @@ async def ingest_any(path: str):
     return await FLOWS[kind_for(Path(path)).name](path, return_state=True)
 
 
-@flow(name="process-returns", log_prints=False)
-async def process_returns(return_paths: list[str]) -> list[IngestOutcome]:
-    """Ingest several inputs one after another (the demo, and backlogs): each is its own run."""
-    outcomes = []
-    for return_path in return_paths:
-        outcomes.append(await outcome_of(await ingest_any(return_path)))
-    return outcomes
+@flow(name="ingest-batch", flow_run_name="ingest-batch", log_prints=False)
+async def ingest_batch(input_paths: list[str]) -> list[IngestOutcome]:
+    """Several inputs, of any kinds, in one run and one publication (a backlog, the demo, a
+    rebuild): each is checked on its own (a rejected one is quarantined with its report, as
+    ever), then every valid one is published at once."""
+    p = paths()
+    states: list[State | None] = []
+    batch, positions = [], []
+    for input_path in input_paths:
+        checked = await check_input(kind_for(Path(input_path)), input_path, p)
+        if isinstance(checked, Checked):
+            positions.append(len(states))
+            batch.append(checked)
+            states.append(None)
+        else:
+            states.append(checked)
+    if batch:
+        async with writer_slot(p):
+            for position, state in zip(positions, await publish_checked(batch, p)):
+                states[position] = state
+    outcomes = [state.data for state in states]
+    published = sum(outcome.status == "published" for outcome in outcomes)
+    rejected = sum(outcome.status == "rejected" for outcome in outcomes)
+    message = f"{published} published, {len(outcomes) - published - rejected} unchanged, {rejected} rejected"
+    return Completed(message=message, data=outcomes)
+
+
+process_returns = ingest_batch  # the name the demo and earlier callers use
 
 
 async def outcome_of(state) -> IngestOutcome:

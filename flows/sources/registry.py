@@ -34,3 +34,19 @@ def kind_for_files(names: list[str]) -> InputKind:
         if kind.header_file in names or (kind.accepts_workbooks and any(n.lower().endswith(WORKBOOK_SUFFIX) for n in names)):
             return kind
     return KINDS[-1]
+
+
+def inputs_in(path: Path) -> list[Path]:
+    """The inputs at `path`: itself when it is one; when it is a folder of inputs (only folders
+    and workbooks in it, such as `landing/` or `landing/inspections/`), every input under it, in
+    name order. Hidden entries are neither."""
+    path = Path(path)
+    if path.is_dir() and not path.is_symlink():
+        entries = sorted(entry for entry in path.iterdir() if not entry.name.startswith("."))
+        is_collection = entries and all(
+            (entry.is_dir() and not entry.is_symlink()) or entry.suffix.lower() == WORKBOOK_SUFFIX for entry in entries
+        ) and not any(kind.header_file == entry.name for kind in KINDS for entry in entries)
+        if is_collection:
+            return [found for entry in entries for found in inputs_in(entry)]
+    kind_for(path)  # UsageError when it is no input at all
+    return [path]

@@ -172,3 +172,20 @@ def _already(folder: Path, sha256: str) -> Archived:
     files = tuple(sorted(folder / name for name in receipt["files"]))
     refused = tuple(sorted((receipt.get("refused") or {}).items()))
     return Archived(sha256, folder, dt.datetime.fromisoformat(receipt["received_at"]), True, files, refused)
+
+
+def archived_inputs(archive_root: Path, kind_folder: str) -> list[Archived]:
+    """Every input of a kind the archive holds (an unreadable receipt is skipped: its folder was
+    never completed), oldest first by first receipt."""
+    found = []
+    root = archive_root / kind_folder
+    for receipt in sorted(root.glob(f"*/{RECEIPT}")) if root.is_dir() else []:
+        try:
+            found.append(_already(receipt.parent, receipt.parent.name))
+        except (OSError, ValueError, KeyError):
+            continue
+    return sorted(found, key=lambda archived: (archived.received_at, archived.sha256))
+
+
+def receipt_of(archived: Archived) -> dict:
+    return json.loads((archived.folder / RECEIPT).read_text())

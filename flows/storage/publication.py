@@ -210,10 +210,11 @@ class Publisher:
 
     # ---------------------------------------------------------------- before the commit
 
-    def stage_and_load(self, publication: Publication, load: Loader | None = None) -> Prepared:
-        """A fresh scratch copy with the caller's rows and the publication's record, in one transaction."""
+    def stage_and_load(self, publication: Publication, load: Loader | None = None, empty: bool = False) -> Prepared:
+        """A fresh scratch copy with the caller's rows and the publication's record, in one
+        transaction; `empty`: start from nothing (a rebuild), not from the committed warehouse."""
         secure_data_directory(self.p, deep=False)  # what an older version, or a looser umask, left open
-        database = stage_next(self.p)
+        database = stage_next(self.p, empty=empty)
         with duckdb.connect(str(database)) as connection:
             connection.execute("begin")
             if load is not None:

@@ -21,10 +21,11 @@ from flows.storage.files import fresh_scratch, make_private, replace_durably
 from flows.storage.raw_zone import create_raw_zone
 
 
-def stage_next(p: Paths, target: Path | None = None) -> Path:
-    """Start the next version from a copy of the committed private warehouse."""
+def stage_next(p: Paths, target: Path | None = None, empty: bool = False) -> Path:
+    """Start the next version from a copy of the committed private warehouse (or, for a rebuild
+    from the archive, from nothing)."""
     target = fresh_scratch(target or p.next_private_db)
-    if p.private_db.exists():
+    if p.private_db.exists() and not empty:
         shutil.copyfile(p.private_db, target)
         make_private(target)
     with duckdb.connect(str(target)) as connection:
@@ -83,6 +84,20 @@ class WarehouseState:
 
     def has_table(self, schema: str, table: str) -> bool:
         return table_exists(self.db, schema, table)
+
+
+class ConnectionState:
+    """What an open connection sees, its own uncommitted writes included (a batch checks each
+    input against the programme with the inputs before it loaded)."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection):
+        self.connection = connection
+
+    def rows(self, sql: str, params: Sequence | None = None) -> list[tuple]:
+        return self.connection.execute(sql, list(params or [])).fetchall()
+
+    def has_table(self, schema: str, table: str) -> bool:
+        return bool(self.rows("select 1 from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]))
 
 
 def committed(p: Paths) -> WarehouseState:

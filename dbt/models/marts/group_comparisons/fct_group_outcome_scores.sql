@@ -31,7 +31,9 @@ area_scores as (
         outcome_scores.outcome_code,
         any_value(outcome_scores.outcome_name) as outcome_name,
         count(outcome_scores.score) as n_inspections_scored,
-        avg(outcome_scores.score) as mean_score,
+        -- in a fixed order: a sum of doubles depends on the order of its terms, and a parallel
+        -- aggregate's order depends on how the rows arrived (one publication or thirteen)
+        avg(outcome_scores.score order by outcome_scores.inspection_id) as mean_score,
         min(outcome_scores.score) as min_score,
         max(outcome_scores.score) as max_score
     from {{ ref('fct_outcome_scores') }} as outcome_scores
