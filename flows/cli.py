@@ -395,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
         prepare_environment()
         if args.command not in UNCHECKED_COMMANDS:
             check_settings()  # a setting the platform cannot use is said now, not half-way through a run
+        if args.command in PUBLISHING_COMMANDS:
+            from flows.pipeline.progress import show_progress
+
+            show_progress(sys.stderr.isatty())  # a person at a terminal sees it go; logs and pipes stay quiet
         return args.run(args)
     except ConfigurationError as error:
         _say(f"iaow {args.command}: {error}", err=True)

@@ -29,6 +29,7 @@ from flows.core import events
 from flows.core.catalogue import load_catalogue
 from flows.core.findings import Finding, ReturnRejected, SuiteOutcome, summarise
 from flows.pipeline.events import emit, owe_artifact, owe_event
+from flows.pipeline.progress import progress
 from flows.pipeline.publishing import publisher, recover
 from flows.reporting.rejection import RejectionReport, rejection_reports, suites_markdown
 from flows.sources.base import InputKind, Parsed, PublishedSummary, Receipt, Source
@@ -285,7 +286,8 @@ async def publish_checked(batch: list[Checked], p: Paths) -> list[State]:
         publisher(p).discard(prepared)
         return [states[n] for n in range(len(batch))]
     try:
-        dbt_build_and_test(prepared, p)
+        with progress().step(f"warehouse build and tests ({len(loaded)} {'input' if len(loaded) == 1 else 'inputs'})"):
+            dbt_build_and_test(prepared, p)
     except DbtBuildFailed as failure:
         test_findings = findings_from_dbt_tests(failure)
         if not test_findings:
@@ -319,7 +321,8 @@ async def publish_checked(batch: list[Checked], p: Paths) -> list[State]:
             f"Validation and publication of {kind.noun} {checked.input_id}",
         )))
         outcomes[n] = outcome
-    delivered = commit_and_publish(prepared, owed, p)
+    with progress().step("commit and publish"):
+        delivered = commit_and_publish(prepared, owed, p)
     for n, outcome in outcomes.items():
         outcome.left = [f"{item.label} ({item.error})" for item in delivered.left]
         states[n] = Completed(message=outcome.summary, data=outcome)
@@ -399,8 +402,12 @@ async def ingest_batch(input_paths: list[str]) -> list[IngestOutcome]:
             positions.append(len(states))
             batch.append(checked)
             states.append(None)
+            progress().input_checked(Path(input_path).name, "checked")
         else:
             states.append(checked)
+            outcome = checked.data
+            first = outcome.findings[0].describe() if outcome is not None and outcome.findings else checked.message
+            progress().input_checked(Path(input_path).name, checked.name.lower(), first)
     if batch:
         async with writer_slot(p):
             for position, state in zip(positions, await publish_checked(batch, p)):

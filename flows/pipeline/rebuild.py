@@ -23,6 +23,7 @@ from flows.config import Paths, paths
 from flows.core.catalogue import load_catalogue
 from flows.core.findings import ReturnRejected
 from flows.pipeline.events import owe_artifact
+from flows.pipeline.progress import progress
 from flows.pipeline.ingest import Checked, commit_and_publish, dbt_build_and_test, finish_interrupted_publication, load_raw_zone
 from flows.sources.base import InputKind, Source
 from flows.sources.registry import KINDS
@@ -81,8 +82,10 @@ def check_archived_inputs(p: Paths) -> tuple[list[Checked], list[str]]:
         validation = kind.validate(parsed, catalogue, nothing_published)
         if validation.ok:
             checked.append(Checked(kind, source, item, parsed, validation))
+            progress().input_checked(name, "checked")
         else:
             left_out.append(name)
+            progress().input_checked(name, "left out", "rejected when received")
     return checked, left_out
 
 
@@ -100,7 +103,8 @@ async def rebuild_from_archive() -> RebuildOutcome:
                              for n in sorted(conflicts)]
         outcome.loaded = [f"{c.kind.name} {c.source.name} ({c.archived.sha256[:12]})"
                           for n, c in enumerate(checked) if n not in conflicts]
-        dbt_build_and_test(prepared, p)
+        with progress().step(f"warehouse build and tests ({len(outcome.loaded)} inputs)"):
+            dbt_build_and_test(prepared, p)
         outcome.publication_id = publication.publication_id
         artifact = owe_artifact(
             "rebuild-from-archive",
@@ -108,7 +112,8 @@ async def rebuild_from_archive() -> RebuildOutcome:
                        f"{len(outcome.loaded)} inputs loaded, {len(outcome.left_out)} left out as rejected when received."]),
             "Rebuild of the warehouses from the archive",
         )
-        delivered = commit_and_publish(prepared, [Owed(**artifact)], p)
+        with progress().step("commit and publish"):
+            delivered = commit_and_publish(prepared, [Owed(**artifact)], p)
     for item in delivered.left:
         get_run_logger().warning("left for the next run: %s (%s)", item.label, item.error)
     return Completed(message=outcome.summary, data=outcome)

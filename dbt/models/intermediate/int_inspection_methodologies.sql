@@ -10,7 +10,8 @@ select
     inspections.area,
     inspections.group_theme,
     inspections.fieldwork_start,
-    inspections.publication_id
+    inspections.publication_id,
+    inspections.return_sha256
 from {{ ref('stg_inspection__inspections') }} as inspections
 inner join {{ ref('methodologies') }} as methodologies
     on methodologies.methodology_id = inspections.methodology_id

@@ -10,14 +10,52 @@
 
 Seeds derive from the inspection id, so every build gives the same figures and an inspection's
 interval does not move when another is published. The arithmetic is flows/core/uncertainty.py.
+
+Resampling is the costliest step of a build, and it would grow with every inspection ever
+published. So each inspection's rows carry a content key: a hash of everything they depend on
+(its return, the returns of the rest of its group, its methodology's scoring questions and rule,
+the resamples, the seed and the code of flows/core/uncertainty.py). A build copies the rows of
+every key it already holds and resamples only the inspections whose key is new: a publication
+resamples the inspection that arrived and the rest of its group, whatever the history.
 """
+
+import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from flows.core import uncertainty
 from flows.core.uncertainty import INTERVAL_RULES, bootstrap_outcome_intervals, case_matrices, seed_for
 
-COLUMNS = ["inspection_id", "outcome_code", "ci_low", "ci_high", "score_se", "ci_resamples", "null_score_se", "null_resamples"]
+COLUMNS = ["inspection_id", "outcome_code", "ci_low", "ci_high", "score_se", "ci_resamples", "null_score_se", "null_resamples",
+           "content_key"]
+CODE_DIGEST = hashlib.sha256(Path(uncertainty.__file__).read_bytes()).hexdigest()
+
+
+def content_key(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(str(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def previous_rows(dbt, session) -> dict[str, list[tuple]]:
+    """The rows the last build made, by content key (none on a first build)."""
+    this = dbt.this
+    exists = session.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [this.schema, this.identifier]
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    columns = [row[0] for row in session.execute(f"describe {this}").fetchall()]
+    if "content_key" not in columns:
+        return {}  # made by a version without the cache: resample everything once
+    previous: dict[str, list[tuple]] = {}
+    for row in session.execute(f"select {', '.join(COLUMNS)} from {this} order by inspection_id, outcome_code").fetchall():
+        previous.setdefault(row[-1], []).append(tuple(row))
+    return previous
 
 
 def model(dbt, session):
@@ -30,8 +68,24 @@ def model(dbt, session):
     membership = dbt.ref("int_methodology_outcome_questions").df()
     membership = membership[membership["counts_toward_score"]]
 
+    previous = previous_rows(dbt, session)
+    returns = dict(zip(inspections["inspection_id"], inspections["return_sha256"], strict=True))
+    questions_of = {
+        methodology: content_key(*sorted(f"{o}|{q}" for o, q in zip(rows["outcome_code"], rows["question_id"], strict=True)))
+        for methodology, rows in membership.groupby("methodology_id")
+    }
+
     rows = []
     for inspection in inspections.itertuples():
+        rest_of_group = sorted(
+            f"{other}|{returns[other]}" for other in inspections.loc[inspections["group_id"] == inspection.group_id, "inspection_id"]
+            if other != inspection.inspection_id
+        )
+        key = content_key(inspection.inspection_id, inspection.return_sha256, inspection.methodology_id, inspection.score_rule,
+                          questions_of.get(inspection.methodology_id), resamples, base_seed, CODE_DIGEST, *rest_of_group)
+        if key in previous:
+            rows.extend(previous[key])
+            continue
         scored = membership[membership["methodology_id"] == inspection.methodology_id]
         outcomes = sorted(int(o) for o in scored["outcome_code"].unique())
         questions = sorted(scored["question_id"].unique())
@@ -77,6 +131,7 @@ def model(dbt, session):
                     0 if interval is None else interval.n_resamples,
                     None if null is None else null.standard_error,
                     0 if null is None else null.n_resamples,
+                    key,
                 )
             )
     return pd.DataFrame(rows, columns=COLUMNS).astype(
