@@ -22,7 +22,13 @@ from contextlib import asynccontextmanager, contextmanager
 
 from flows.config import Paths
 
-WRITER_LIMIT = "warehouse-writer"
+WRITER_LIMIT = "warehouse-writer"  # the prefix: each data directory has its own limit
+
+
+def writer_limit(p: Paths) -> str:
+    """This data directory's limit, `warehouse-writer-<home id>`: two data directories that share a
+    server (a developer's and the tests') never queue on, or free, each other's slot."""
+    return f"{WRITER_LIMIT}-{p.home_id}"
 LEASE_S = 60.0  # the server's minimum
 RENEW_EVERY_S = 20.0
 RETRY_S = 0.5
@@ -95,20 +101,21 @@ def holder_record(p: Paths) -> dict:
         return {}
 
 
-async def ensure_writer_limit() -> None:
+async def ensure_writer_limit(p: Paths) -> None:
     """The global concurrency limit must exist on the server before anyone can take it."""
+    name = writer_limit(p)
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
     from prefect.exceptions import ObjectNotFound
 
     async with get_client() as client:
         try:
-            await client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
+            await client.read_global_concurrency_limit_by_name(name)
         except ObjectNotFound:
             try:
-                await client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=1))
+                await client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
             except Exception:
-                await client.read_global_concurrency_limit_by_name(WRITER_LIMIT)  # created meanwhile
+                await client.read_global_concurrency_limit_by_name(name)  # created meanwhile
 
 
 async def _release_stale_lease(client, p: Paths) -> bool:
@@ -132,7 +139,7 @@ async def _acquire_lease(client, p: Paths) -> str:
     while True:
         try:
             response = await client.increment_concurrency_slots_with_lease(
-                names=[WRITER_LIMIT], slots=1, mode="concurrency", lease_duration=LEASE_S
+                names=[writer_limit(p)], slots=1, mode="concurrency", lease_duration=LEASE_S
             )
             return str(response.json()["lease_id"])
         except httpx.HTTPStatusError as error:
@@ -155,7 +162,7 @@ async def _renew(client, lease_id: str) -> None:
 async def writer_slot(p: Paths):
     from prefect.client.orchestration import get_client
 
-    await ensure_writer_limit()
+    await ensure_writer_limit(p)
     async with get_client() as client:
         lease_id = await _acquire_lease(client, p)
         renewal = asyncio.create_task(_renew(client, lease_id))
