@@ -286,3 +286,17 @@ def _pick(values: Sequence[str], n: int) -> str:
 
 def _always(value: str) -> InspectionAnswer:
     return lambda number, question_id: value
+
+
+# The "billion laughs": about 350 bytes of YAML anchors and aliases that expand to gigabytes.
+ALIAS_BOMB = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+    "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+    "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
+    "inspection_id: [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n"
+)

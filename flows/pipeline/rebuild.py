@@ -31,7 +31,7 @@ from flows.storage.archive import Archived, archived_inputs, receipt_of
 from flows.storage.keys import load_or_create_key
 from flows.storage.publication import Owed
 from flows.storage.raw_zone import new_publication
-from flows.storage.warehouse import WarehouseState
+from flows.storage.warehouse import EmptyWarehouse
 from flows.storage.writer import writer_slot
 
 REBUILD_REASON = "rebuild"  # raw.publications.reason
@@ -63,7 +63,7 @@ def check_archived_inputs(p: Paths) -> tuple[list[Checked], list[str]]:
     """Every archived input read and checked again (the GX suites, as when it arrived), oldest
     first: those that pass, and the names of those that do not."""
     catalogue, key = load_catalogue(), load_or_create_key(p.pseudonym_key_file)
-    nothing_published = WarehouseState(p.warehouse / "no-such-warehouse.duckdb")  # checked as into an empty programme
+    nothing_published = EmptyWarehouse()  # checked as into an empty programme
     archived = sorted(((a, kind) for kind in KINDS for a in archived_inputs(p.archive, kind.landing_folder)),
                       key=lambda pair: (pair[0].received_at, pair[0].sha256))
     checked, left_out = [], []

@@ -100,5 +100,15 @@ class ConnectionState:
         return bool(self.rows("select 1 from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]))
 
 
+class EmptyWarehouse:
+    """A programme with nothing published: what a rebuild checks each archived input against."""
+
+    def rows(self, sql: str, params: Sequence | None = None) -> list[tuple]:
+        return []
+
+    def has_table(self, schema: str, table: str) -> bool:
+        return False
+
+
 def committed(p: Paths) -> WarehouseState:
     return WarehouseState(p.private_db)

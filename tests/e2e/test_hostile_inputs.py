@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from flows.config import paths
+from tests.factories import ALIAS_BOMB
 from tests.return_edits import rewrite_csv, workbook_from_folder
 from tests.support import ingest, run_iaow, sha256_of
 
@@ -120,18 +121,6 @@ def duplicate_yaml_key(folder: Path, secret: Path) -> Path:
     with open(folder / "inspection.yaml", "a") as handle:
         handle.write("area: Somewhere Else\n")
     return folder
-
-
-ALIAS_BOMB = (
-    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
-    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-    "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
-    "inspection_id: [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
-)
 
 
 def nfd_duplicate_case(folder: Path, secret: Path) -> Path:

@@ -25,7 +25,8 @@ from flows.sources.inspections.kind import KIND as INSPECTIONS
 from flows.sources.inspections.read import INSPECTION_KEYS, read_return
 from flows.sources.surveys.kind import KIND as SURVEYS
 from flows.sources.surveys.read import SURVEY_KEYS
-from tests.factories import case_ref, inspection_return, survey_delivery
+from flows.storage.warehouse import EmptyWarehouse
+from tests.factories import ALIAS_BOMB, case_ref, inspection_return, survey_delivery
 from tests.return_edits import rewrite_csv, workbook_from_folder
 
 LIMITS = INSPECTIONS.limits
@@ -36,14 +37,6 @@ ID = "testshire-2013"
 @pytest.fixture(scope="module")
 def catalogue():
     return load_catalogue()
-
-
-class NothingCommitted:
-    def has_table(self, schema: str, table: str) -> bool:
-        return False
-
-    def rows(self, sql: str, params=None) -> list[tuple]:
-        return []
 
 
 def rejected(kind, path: Path) -> dict[str, Finding]:
@@ -57,7 +50,7 @@ def validated(kind, path: Path, catalogue) -> dict[str, Finding]:
     """The findings of reading, pseudonymising and validating the input, by rule id."""
     parsed = kind.read(kind.locate(path))
     kind.pseudonymise(parsed, KEY)
-    return {f.rule_id: f for f in kind.validate(parsed, catalogue, NothingCommitted()).findings}
+    return {f.rule_id: f for f in kind.validate(parsed, catalogue, EmptyWarehouse()).findings}
 
 
 def with_yaml_line(folder: Path, key: str, raw: str) -> Path:
@@ -130,22 +123,11 @@ def test_a_duplicate_key_is_rejected_naming_the_second_line(tmp_path):
     assert finding.rows == (len((folder / "inspection.yaml").read_text().splitlines()),)
 
 
-BILLION_LAUGHS = (
-    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
-    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-    "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
-    "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
-    "inspection_id: [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n"
-)
 
 
 def test_a_yaml_alias_bomb_is_rejected_fast_without_expanding_it(tmp_path):
     folder = inspection_return(tmp_path, ID)
-    (folder / "inspection.yaml").write_text(BILLION_LAUGHS)
+    (folder / "inspection.yaml").write_text(ALIAS_BOMB)
     started = time.perf_counter()
     found = rejected(INSPECTIONS, folder)
     assert time.perf_counter() - started < 1
@@ -259,7 +241,7 @@ def test_a_case_reference_in_nfc_and_in_nfd_is_one_case(tmp_path, catalogue):
     INSPECTIONS.pseudonymise(parsed, KEY)
     cases, answers = parsed.tables["cases"].frame, parsed.tables["answers"].frame
     assert cases.loc[2, "case_ref"] == answers.loc[2, "case_ref"]  # the first case's first answer
-    assert INSPECTIONS.validate(parsed, catalogue, NothingCommitted()).findings == []
+    assert INSPECTIONS.validate(parsed, catalogue, EmptyWarehouse()).findings == []
 
 
 def test_the_same_case_twice_in_nfc_and_nfd_is_a_repeated_case(tmp_path, catalogue):

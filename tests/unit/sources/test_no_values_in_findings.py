@@ -18,6 +18,7 @@ from flows.core.catalogue import load_catalogue
 from flows.core.findings import Finding, ReturnRejected, summarise
 from flows.sources.inspections.kind import KIND as INSPECTIONS
 from flows.sources.surveys.kind import KIND as SURVEYS
+from flows.storage.warehouse import EmptyWarehouse
 from tests.factories import inspection_return, survey_delivery
 from tests.return_edits import workbook_from_folder
 
@@ -28,14 +29,6 @@ KEY = b"test pseudonym key"
 @pytest.fixture(scope="module")
 def catalogue():
     return load_catalogue()
-
-
-class NothingCommitted:
-    def has_table(self, schema: str, table: str) -> bool:
-        return False
-
-    def rows(self, sql: str, params=None) -> list[tuple]:
-        return []
 
 
 _numbers = itertools.count(1)
@@ -100,7 +93,7 @@ def all_findings(kind, path: Path, catalogue) -> list[Finding]:
         assert MARKER not in str(rejection)
         return rejection.findings
     kind.pseudonymise(parsed, KEY)
-    result = kind.validate(parsed, catalogue, NothingCommitted())
+    result = kind.validate(parsed, catalogue, EmptyWarehouse())
     assert all(MARKER not in f"{outcome}" for outcome in result.suites)
     return result.findings
 
