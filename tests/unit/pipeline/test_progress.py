@@ -1,6 +1,7 @@
 """Progress is said to a terminal only, and says each input and each step."""
 
 import io
+import re
 
 from rich.console import Console
 
@@ -31,5 +32,6 @@ def test_a_terminal_sees_one_line_per_input_and_each_step_with_its_time():
         show_progress(False)
     assert "checked   hampshire-2013" in text
     assert "rejected  [link](http://x)  cases.csv, row 3" in text  # markup in a name is shown, never run
-    assert "done      warehouse build and tests (13 inputs) in 0.0 s" in text
+    # The time is whatever the machine took; only its shape is the promise.
+    assert re.search(r"done      warehouse build and tests \(13 inputs\) in \d+\.\d s\n", text)
     assert progress_module._current.__class__ is Progress
