@@ -120,6 +120,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("IAOW_CHROMIUM", None, "the Chromium that prints report PDFs", default_text="`chromium` on the PATH"),
         Setting("IAOW_DISCLOSURE_THRESHOLD", "10", "smallest count of people published in survey and victim results "
                 "(at least 2); applies from the next publication", _whole_number(2)),
+        Setting("IAOW_CHECK_PROCESSES", None, "how many processes examine the inputs of one batch of 24 or more "
+                "(`iaow ingest` of many, `iaow rebuild`): archive, parse, pseudonymise and GX validation; smaller "
+                "batches and single inputs use one", _whole_number(1), default_text="the machine's cores"),
         Setting("IAOW_CRASH_AT", None, "fault tests only: the named crash point at which the process exits abruptly "
                 "(`flows/storage/faults.py`)", default_text="unset: never", audience="developers"),
         Setting("IAOW_DBT_DATABASE", None, "set by the platform for each dbt invocation: the DuckDB file dbt builds "
@@ -193,6 +196,11 @@ def quarantine_days() -> int:
 def published_group() -> int | None:
     """The gid given what is published (IAOW_PUBLISHED_GROUP), or None: readable by everyone."""
     return setting("IAOW_PUBLISHED_GROUP")
+
+
+def check_processes() -> int:
+    """Processes that examine a large batch's inputs (IAOW_CHECK_PROCESSES, or one per core)."""
+    return setting("IAOW_CHECK_PROCESSES") or os.cpu_count() or 1
 
 
 def pseudonym_key() -> str | None:

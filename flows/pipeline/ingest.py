@@ -27,8 +27,9 @@ from prefect.states import Completed, Failed, State
 from flows.config import Paths, paths
 from flows.core import events
 from flows.core.catalogue import load_catalogue
-from flows.core.findings import Finding, ReturnRejected, SuiteOutcome, summarise
+from flows.core.findings import Finding, SuiteOutcome, summarise
 from flows.pipeline.events import emit, owe_artifact, owe_event
+from flows.pipeline.examine import Examined, examine, examine_all
 from flows.pipeline.progress import progress
 from flows.pipeline.publishing import publisher, recover
 from flows.reporting.rejection import RejectionReport, rejection_reports, suites_markdown
@@ -37,13 +38,12 @@ from flows.sources.inspections.kind import KIND as INSPECTIONS
 from flows.sources.registry import KINDS, kind_for
 from flows.sources.surveys.kind import KIND as SURVEYS
 from flows.sources.validation import ValidationResult
-from flows.storage.archive import Archived, archive_files
-from flows.storage.keys import load_or_create_key
+from flows.storage.archive import Archived
 from flows.storage.publication import Delivered, Owed, Prepared
 from flows.storage.quarantine import quarantine
 from flows.storage.raw_zone import Publication, new_publication, replace_rows
 from flows.storage.transform import DbtBuildFailed
-from flows.storage.warehouse import ConnectionState, committed
+from flows.storage.warehouse import ConnectionState, reading
 from flows.storage.writer import writer_slot
 
 BATCH_REASON = "batch"  # raw.publications.reason of one publication of several inputs
@@ -84,24 +84,6 @@ class IngestOutcome:
 # ------------------------------------------------------------------ tasks
 
 
-@task(name="archive-as-received", cache_policy=NO_CACHE)
-def archive_as_received(kind: InputKind, landed: Source, p: Paths) -> Archived:
-    """The first step: a read-only, content-addressed copy; everything after reads the copy."""
-    return archive_files(landed.files, p.archive, kind.landing_folder, name=landed.name, layout=landed.layout,
-                         received_from=landed.path, refused=landed.refused, max_file_bytes=kind.limits.file_bytes)
-
-
-def refused_findings(kind: InputKind, archived: Archived) -> list[Finding]:
-    """Entries that were not taken (links, folders, devices, files over the limit): each one a
-    finding; nothing of them was read, copied or archived."""
-    return [
-        Finding(source=name, rule_id="return.files.regular",
-                rule=f"a {kind.noun} may hold only regular files within the size limit: this is {what}; "
-                "nothing of it was read")
-        for name, what in archived.refused
-    ]
-
-
 def outside_landing(path: Path, p: Paths) -> bool:
     """Whether a path an event names lies outside this data directory's landing area (after
     resolving `..` and links): a run triggered by an event acts only on its own landing area."""
@@ -112,22 +94,21 @@ def outside_landing(path: Path, p: Paths) -> bool:
     return False
 
 
-@task(name="parse-archived-copy", cache_policy=NO_CACHE)
-def parse_archived_copy(kind: InputKind, source: Source) -> Parsed | list[Finding]:
-    try:
-        return kind.read(source)
-    except ReturnRejected as rejected:
-        return rejected.findings
+@task(name="examine-input", cache_policy=NO_CACHE)
+def examine_input(kind: InputKind, path: str, p: Paths) -> Examined:
+    """Archive as received, parse the archived copy, pseudonymise, validate (flows.pipeline.examine)."""
+    return examine(kind.name, path, p)
 
 
-@task(name="pseudonymise-identifiers", cache_policy=NO_CACHE)
-def pseudonymise_identifiers(kind: InputKind, parsed: Parsed, p: Paths) -> None:
-    kind.pseudonymise(parsed, load_or_create_key(p.pseudonym_key_file))
+@task(name="examine-inputs", cache_policy=NO_CACHE)
+def examine_inputs(input_paths: list[str], p: Paths) -> list[Examined]:
+    """examine-input of each, in order; a large batch in several processes. Each input is said to
+    a terminal as it is done."""
+    def said(examined: Examined) -> None:
+        first = examined.findings[0].describe() if examined.findings else ""
+        progress().input_checked(examined.source.name, "checked" if examined.ok else "rejected", first)
 
-
-@task(name="validate-with-gx-suites", cache_policy=NO_CACHE)
-def validate_with_suites(kind: InputKind, parsed: Parsed, p: Paths) -> ValidationResult:
-    return kind.validate(parsed, load_catalogue(), committed(p))
+    return examine_all(examine, [(kind_for(Path(path)).name, path) for path in input_paths], p, said)
 
 
 @task(name="finish-interrupted-publication", cache_policy=NO_CACHE)
@@ -230,19 +211,15 @@ async def check_input(kind: InputKind, path: str, p: Paths) -> Checked | State:
         message = f"refused: {Path(path).name} is not inside this data directory's landing area {p.landing}"
         get_run_logger().error(message)
         return Failed(name="Refused", message=message)
-    landed = kind.locate(Path(path))
-    archived = archive_as_received(kind, landed, p)
-    source = kind.archived(landed, archived.files)
-    if archived.refused:
-        return await reject(kind, source, archived, refused_findings(kind, archived), [], p)
-    parsed = parse_archived_copy(kind, source)
-    if isinstance(parsed, list):
-        return await reject(kind, source, archived, parsed, [], p)
-    pseudonymise_identifiers(kind, parsed, p)
-    validation = validate_with_suites(kind, parsed, p)
-    if not validation.ok:
-        return await reject(kind, source, archived, validation.findings, validation.suites, p)
-    return Checked(kind, source, archived, parsed, validation)
+    return await settle(examine_input(kind, path, p), p)
+
+
+async def settle(examined: Examined, p: Paths) -> Checked | State:
+    """An examined input Checked for publication, or rejected: quarantined with its report."""
+    if not examined.ok:
+        return await reject(examined.kind, examined.source, examined.archived, examined.findings,
+                            examined.validation.suites, p)
+    return Checked(examined.kind, examined.source, examined.archived, examined.parsed, examined.validation)
 
 
 async def ingest(kind: InputKind, path: str):
@@ -263,13 +240,14 @@ async def publish_checked(batch: list[Checked], p: Paths) -> list[State]:
     finish_interrupted_publication(p)
     states: dict[int, State] = {}
     pending = []
-    for position, checked in enumerate(batch):
-        if checked.kind.current_sha256(committed(p), checked.input_id) == checked.archived.sha256:
-            outcome = checked.outcome("unchanged")
-            outcome.published = checked.kind.summarise(committed(p), checked.input_id)
-            states[position] = Completed(message=outcome.summary, data=outcome)
-        else:
-            pending.append(position)
+    with reading(p.private_db) as programme:
+        for position, checked in enumerate(batch):
+            if checked.kind.current_sha256(programme, checked.input_id) == checked.archived.sha256:
+                outcome = checked.outcome("unchanged")
+                outcome.published = checked.kind.summarise(programme, checked.input_id)
+                states[position] = Completed(message=outcome.summary, data=outcome)
+            else:
+                pending.append(position)
     if not pending:
         return [states[n] for n in range(len(batch))]
 
@@ -303,24 +281,25 @@ async def publish_checked(batch: list[Checked], p: Paths) -> list[State]:
         return [states[n] for n in range(len(batch))]
 
     outcomes, owed, announced = {}, [], set()
-    for n in loaded:
-        checked = batch[n]
-        kind, outcome = checked.kind, checked.outcome("published")
-        outcome.publication_id = publication.publication_id
-        outcome.published = kind.summarise(prepared.state(), checked.input_id)
-        for record in kind.announcements(checked.parsed, prepared.state(), publication.publication_id,
-                                         checked.archived.sha256, outcome.published):
-            once = json.dumps(record.as_json(), sort_keys=True)  # a group completed by two inputs of a batch: once
-            if once not in announced:
-                announced.add(once)
-                owed.append(Owed(**owe_event(record)))
-        owed.append(Owed(**owe_artifact(
-            f"{kind.run_prefix}-{checked.input_id}",
-            kind.artifact_markdown(checked.input_id, publication.publication_id, checked.archived.sha256,
-                                   outcome.published, suites_markdown(checked.validation.suites)),
-            f"Validation and publication of {kind.noun} {checked.input_id}",
-        )))
-        outcomes[n] = outcome
+    with reading(prepared.database) as built:
+        for n in loaded:
+            checked = batch[n]
+            kind, outcome = checked.kind, checked.outcome("published")
+            outcome.publication_id = publication.publication_id
+            outcome.published = kind.summarise(built, checked.input_id)
+            for record in kind.announcements(checked.parsed, built, publication.publication_id,
+                                             checked.archived.sha256, outcome.published):
+                once = json.dumps(record.as_json(), sort_keys=True)  # a group completed by two inputs of a batch: once
+                if once not in announced:
+                    announced.add(once)
+                    owed.append(Owed(**owe_event(record)))
+            owed.append(Owed(**owe_artifact(
+                f"{kind.run_prefix}-{checked.input_id}",
+                kind.artifact_markdown(checked.input_id, publication.publication_id, checked.archived.sha256,
+                                       outcome.published, suites_markdown(checked.validation.suites)),
+                f"Validation and publication of {kind.noun} {checked.input_id}",
+            )))
+            outcomes[n] = outcome
     with progress().step("commit and publish"):
         delivered = commit_and_publish(prepared, owed, p)
     for n, outcome in outcomes.items():
@@ -396,18 +375,14 @@ async def ingest_batch(input_paths: list[str]) -> list[IngestOutcome]:
     p = paths()
     states: list[State | None] = []
     batch, positions = [], []
-    for input_path in input_paths:
-        checked = await check_input(kind_for(Path(input_path)), input_path, p)
+    for examined in examine_inputs(input_paths, p):
+        checked = await settle(examined, p)
         if isinstance(checked, Checked):
             positions.append(len(states))
             batch.append(checked)
             states.append(None)
-            progress().input_checked(Path(input_path).name, "checked")
         else:
             states.append(checked)
-            outcome = checked.data
-            first = outcome.findings[0].describe() if outcome is not None and outcome.findings else checked.message
-            progress().input_checked(Path(input_path).name, checked.name.lower(), first)
     if batch:
         async with writer_slot(p):
             for position, state in zip(positions, await publish_checked(batch, p)):

@@ -28,7 +28,7 @@ class TerminalProgress(Progress):
     def __init__(self) -> None:
         from rich.console import Console
 
-        self.console = Console(stderr=True)
+        self.console = Console(stderr=True, highlight=False)  # names are shown as sent, never coloured by guess
 
     def input_checked(self, name: str, status: str, detail: str = "") -> None:
         from rich.markup import escape

@@ -20,18 +20,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 
 from flows.config import Paths, paths
-from flows.core.catalogue import load_catalogue
-from flows.core.findings import ReturnRejected
 from flows.pipeline.events import owe_artifact
+from flows.pipeline.examine import Examined, examine_all, examine_archived
 from flows.pipeline.progress import progress
 from flows.pipeline.ingest import Checked, commit_and_publish, dbt_build_and_test, finish_interrupted_publication, load_raw_zone
-from flows.sources.base import InputKind, Source
 from flows.sources.registry import KINDS
-from flows.storage.archive import Archived, archived_inputs, receipt_of
-from flows.storage.keys import load_or_create_key
+from flows.storage.archive import archived_inputs
 from flows.storage.publication import Owed
 from flows.storage.raw_zone import new_publication
-from flows.storage.warehouse import EmptyWarehouse
 from flows.storage.writer import writer_slot
 
 REBUILD_REASON = "rebuild"  # raw.publications.reason
@@ -52,41 +48,27 @@ class RebuildOutcome:
         return text
 
 
-def archived_source(kind: InputKind, archived: Archived) -> Source:
-    """An archived input as a source: its files are the archived copies."""
-    receipt = receipt_of(archived)
-    return Source(archived.folder, receipt["kind"], receipt["return_name"], archived.files, archived.refused)
-
-
 @task(name="check-archived-inputs", cache_policy=NO_CACHE)
 def check_archived_inputs(p: Paths) -> tuple[list[Checked], list[str]]:
     """Every archived input read and checked again (the GX suites, as when it arrived), oldest
-    first: those that pass, and the names of those that do not."""
-    catalogue, key = load_catalogue(), load_or_create_key(p.pseudonym_key_file)
-    nothing_published = EmptyWarehouse()  # checked as into an empty programme
+    first: those that pass, and the names of those that do not. Many are examined in several
+    processes (flows.pipeline.examine)."""
     archived = sorted(((a, kind) for kind in KINDS for a in archived_inputs(p.archive, kind.landing_folder)),
                       key=lambda pair: (pair[0].received_at, pair[0].sha256))
-    checked, left_out = [], []
-    for item, kind in archived:
-        source = archived_source(kind, item)
-        name = f"{kind.name} {source.name} ({item.sha256[:12]})"
-        if item.refused:
-            left_out.append(name)
-            continue
-        try:
-            parsed = kind.read(source)
-        except ReturnRejected:
-            left_out.append(name)
-            continue
-        kind.pseudonymise(parsed, key)
-        validation = kind.validate(parsed, catalogue, nothing_published)
-        if validation.ok:
-            checked.append(Checked(kind, source, item, parsed, validation))
-            progress().input_checked(name, "checked")
+
+    def said(examined: Examined) -> None:
+        if examined.ok:
+            progress().input_checked(named(examined), "checked")
         else:
-            left_out.append(name)
-            progress().input_checked(name, "left out", "rejected when received")
-    return checked, left_out
+            progress().input_checked(named(examined), "left out", "rejected when received")
+
+    examined = examine_all(examine_archived, [(kind.name, item) for item, kind in archived], p, said)
+    checked = [Checked(e.kind, e.source, e.archived, e.parsed, e.validation) for e in examined if e.ok]
+    return checked, [named(e) for e in examined if not e.ok]
+
+
+def named(examined: Examined) -> str:
+    return f"{examined.kind_name} {examined.source.name} ({examined.archived.sha256[:12]})"
 
 
 @flow(name="rebuild-from-archive", log_prints=False)

@@ -195,6 +195,20 @@ def write_private(target: Path, data: bytes | str, root: Path | None = None) -> 
     return write_atomically(target, data, PRIVATE_FILE)
 
 
+def append_private_line(target: Path, line: str, root: Path | None = None) -> None:
+    """One line appended to a log of the owner's only (600, folders 700), on disk when this
+    returns. A line a crash cut short is ended first, so the next one is never glued to it."""
+    private_folder(target.parent, root)
+    descriptor = os.open(target, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, PRIVATE_FILE)
+    try:
+        size = os.fstat(descriptor).st_size
+        cut_short = size > 0 and os.pread(descriptor, 1, size - 1) != b"\n"
+        os.write(descriptor, (b"\n" if cut_short else b"") + line.encode("utf-8") + b"\n")
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def write_published(target: Path, data: bytes | str, root: Path | None = None) -> Path:
     """`write_atomically`, readable by analysts (`publish_mode`), in a folder they can open."""
     published_folder(target.parent, root)

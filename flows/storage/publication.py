@@ -45,6 +45,7 @@ from flows.config import Paths
 from flows.storage.duckdb_sql import attach_read_only
 from flows.storage.faults import crash_point
 from flows.storage.files import (
+    append_private_line,
     fresh_scratch,
     make_private,
     private_folder,
@@ -69,6 +70,7 @@ log = logging.getLogger("iaow.publication")
 PUBLISHED_SCHEMA = "marts"
 DISCLOSURE_LOG_TABLE = "audit.audit_disclosure_log"
 OWED_FILE = "owed.json"
+STEPS_LOG = "steps.jsonl"
 DISCLOSURE_FILE = "disclosure.csv"
 DISCLOSURE_STEP = "disclosure_log"
 
@@ -139,8 +141,10 @@ class Recovery:
 
 
 class Outbox:
-    """warehouse/.outbox/<publication_id>/: owed.json (the steps, each marked done or not) and the
-    disclosure log taken from the built scratch copy. Rewritten atomically after every step."""
+    """warehouse/.outbox/<publication_id>/: owed.json (the steps, written once, atomically),
+    steps.jsonl (one line appended, durably, as each step is delivered or fails: a publication
+    of hundreds of inputs owes hundreds of steps, and rewriting the whole entry after each one
+    would cost the square of their number) and the disclosure log taken from the built copy."""
 
     def __init__(self, p: Paths):
         self.root = p.outbox
@@ -154,17 +158,29 @@ class Outbox:
         return sorted(entry.name for entry in self.root.iterdir() if (entry / OWED_FILE).is_file())
 
     def read(self, publication_id: str) -> dict[str, Any]:
-        return json.loads((self.folder(publication_id) / OWED_FILE).read_text())
-
-    def write(self, publication_id: str, entry: dict[str, Any]) -> None:
-        write_private(self.folder(publication_id) / OWED_FILE, json.dumps(entry, indent=1, sort_keys=True), self.root)
+        """The entry with each step's latest outcome from the step log."""
+        entry = json.loads((self.folder(publication_id) / OWED_FILE).read_text())
+        log_file = self.folder(publication_id) / STEPS_LOG
+        if log_file.is_file():
+            for line in log_file.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    record = json.loads(line)
+                    step = entry["steps"][record["step"]]
+                except (ValueError, KeyError, IndexError, TypeError):
+                    continue  # a line a crash cut short: that step is owed still
+                step["done"], step["error"] = bool(record["done"]), record.get("error")
+        return entry
 
     def create(self, publication_id: str, owed: Sequence[Owed]) -> None:
-        self.write(publication_id, {
+        write_private(self.folder(publication_id) / OWED_FILE, json.dumps({
             "publication_id": publication_id,
             "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
             "steps": [{"kind": o.kind, "label": o.label, "data": o.data, "done": False, "error": None} for o in owed],
-        })
+        }, indent=1, sort_keys=True), self.root)
+
+    def mark(self, publication_id: str, step: int, done: bool, error: str | None = None) -> None:
+        append_private_line(self.folder(publication_id) / STEPS_LOG,
+                            json.dumps({"step": step, "done": done, "error": error}), self.root)
 
     def drop(self, publication_id: str) -> None:
         shutil.rmtree(self.folder(publication_id), ignore_errors=True)
@@ -303,7 +319,7 @@ class Publisher:
         """Deliver every step the publication still owes, in order; each is marked done at once."""
         entry = self.outbox.read(publication_id)
         result = Delivered(publication_id)
-        for step in entry["steps"]:
+        for index, step in enumerate(entry["steps"]):
             if step["done"]:
                 continue
             delivery = self.deliveries.get(step["kind"])
@@ -312,13 +328,13 @@ class Publisher:
                     raise LookupError(f"nothing here delivers {step['kind']!r}")
                 delivery(step["data"])
             except Exception as error:  # left for the next writer: the publication stands
-                step["error"] = f"{type(error).__name__}: {error}"
-                result.left.append(Left(step["label"], step["error"]))
-                log.warning("publication %s: %s not delivered: %s", publication_id, step["label"], step["error"])
+                error_text = f"{type(error).__name__}: {error}"
+                result.left.append(Left(step["label"], error_text))
+                log.warning("publication %s: %s not delivered: %s", publication_id, step["label"], error_text)
+                self.outbox.mark(publication_id, index, False, error_text)
             else:
-                step["done"], step["error"] = True, None
                 result.done.append(step["label"])
-            self.outbox.write(publication_id, entry)
+                self.outbox.mark(publication_id, index, True)
         if result.complete:
             self.outbox.drop(publication_id)
         return result

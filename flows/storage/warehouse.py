@@ -11,7 +11,8 @@ the commit renames it, mode and all, over private.duckdb.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -98,6 +99,17 @@ class ConnectionState:
 
     def has_table(self, schema: str, table: str) -> bool:
         return bool(self.rows("select 1 from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]))
+
+
+@contextmanager
+def reading(db: Path) -> Iterator[ConnectionState | EmptyWarehouse]:
+    """One read-only connection for many short reads (a batch of hundreds asks several each); an
+    empty programme when the file does not exist yet. Close it before anything writes the file."""
+    if not db.exists():
+        yield EmptyWarehouse()
+        return
+    with duckdb.connect(str(db), read_only=True) as connection:
+        yield ConnectionState(connection)
 
 
 class EmptyWarehouse:

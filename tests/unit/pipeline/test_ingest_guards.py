@@ -4,7 +4,8 @@ become findings."""
 import datetime as dt
 
 from flows.config import Paths
-from flows.pipeline.ingest import outside_landing, refused_findings
+from flows.pipeline.examine import refused_findings
+from flows.pipeline.ingest import outside_landing
 from flows.sources.registry import kind_named
 from flows.storage.archive import Archived
 

@@ -88,7 +88,8 @@ def test_an_outbox_entry_and_its_disclosure_log_are_private_while_owed(tmp_path,
     assert [left.label for left in delivered.left] == ["disclosure log"]
     entry = p.outbox / publication_id
     assert mode(p.outbox) == mode(entry) == 0o700
-    assert {path.name: mode(path) for path in entry.iterdir()} == {"owed.json": 0o600, "disclosure.csv": 0o600}
+    assert {path.name: mode(path) for path in entry.iterdir()} == {
+        "owed.json": 0o600, "steps.jsonl": 0o600, "disclosure.csv": 0o600}
 
 
 def test_with_a_published_group_the_published_file_is_the_groups_and_no_one_elses(tmp_path, monkeypatch, umask):

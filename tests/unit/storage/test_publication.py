@@ -222,3 +222,22 @@ def test_a_reader_holding_the_file_open_keeps_its_version_across_a_swap(p, publi
         assert reader.rows("select score from marts.scores") == [(1,)]
     assert file_identity(p.published_db) != identity
     assert published_scores(p) == {"first-2013": 5}
+
+
+def test_the_outbox_step_log_survives_a_line_cut_short_and_stays_linear(tmp_path):
+    from flows.storage.publication import STEPS_LOG, Outbox
+
+    p = Paths(tmp_path / "home")
+    outbox = Outbox(p)
+    outbox.create("pub-1", [Owed(EVENT, f"event {n}", {"n": n}) for n in range(3)])
+    outbox.mark("pub-1", 0, True)
+    log_file = outbox.folder("pub-1") / STEPS_LOG
+    with log_file.open("a") as handle:
+        handle.write('{"step": 1, "do')  # a crash in the middle of a line
+    outbox.mark("pub-1", 2, False, "OSError: disk full")
+    steps = outbox.read("pub-1")["steps"]
+    assert [(s["done"], s["error"]) for s in steps] == [(True, None), (False, None), (False, "OSError: disk full")]
+    assert outbox.pending() == [("pub-1", ["event 1", "event 2"])]
+    assert len(log_file.read_text().splitlines()) == 3  # the cut line ended; never glued to the next
+    outbox.mark("pub-1", 2, True)
+    assert [s["done"] for s in outbox.read("pub-1")["steps"]] == [True, False, True]
