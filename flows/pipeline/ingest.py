@@ -143,7 +143,7 @@ def load_raw_zone(batch: list[Checked], publication: Publication, p: Paths,
 
 @task(name="dbt-build-and-test", cache_policy=NO_CACHE)
 def dbt_build_and_test(prepared: Prepared, p: Paths) -> None:
-    publisher(p).build(prepared)
+    publisher(p).build(prepared, progress().advance)
 
 
 @task(name="commit-and-publish", cache_policy=NO_CACHE)

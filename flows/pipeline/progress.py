@@ -2,15 +2,19 @@
 
 The flows call `progress()`; it does nothing unless the command line has turned it on
 (`show_progress`), which it does only when its output is a terminal: logs, pipes, CI and the
-worker stay quiet. One line per input as it is checked, then a spinner over the build and the
-publication that ends with the time they took. Uses rich, which Prefect already brings.
+worker stay quiet. One line per input as it is checked, then a bar over the build (dbt's nodes,
+counted as each finishes) and a spinner over the publication, each ending with the time it
+took. Uses rich, which Prefect already brings.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Iterator
+
+Advance = Callable[[int, int], None]  # (done, total) of a step's parts, as they finish
 
 
 class Progress:
@@ -22,6 +26,9 @@ class Progress:
     @contextmanager
     def step(self, what: str) -> Iterator[None]:
         yield
+
+    def advance(self, done: int, total: int) -> None:
+        """The current step's parts done so far (dbt's nodes); nothing unless at a terminal."""
 
 
 class TerminalProgress(Progress):
@@ -38,10 +45,23 @@ class TerminalProgress(Progress):
 
     @contextmanager
     def step(self, what: str) -> Iterator[None]:
+        from rich.markup import escape
+        from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
+
         started = time.perf_counter()
-        with self.console.status(f"{what} ..."):
-            yield
-        self.console.print(f"  [green]done[/]      {what} in {time.perf_counter() - started:.1f} s")
+        with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                 TimeElapsedColumn(), console=self.console, transient=True) as bar:
+            self._bar, self._task = bar, bar.add_task(escape(what), total=None)
+            try:
+                yield
+            finally:
+                self._bar = self._task = None
+        self.console.print(f"  [green]done[/]      {escape(what)} in {time.perf_counter() - started:.1f} s")
+
+    def advance(self, done: int, total: int) -> None:
+        if getattr(self, "_bar", None) is not None:
+            self._bar.update(self._task, completed=done, total=total)
 
 
 _current: Progress = Progress()

@@ -240,9 +240,11 @@ class Publisher:
         crash_point("after-load")
         return Prepared(publication, database)
 
-    def build(self, prepared: Prepared) -> Any:
-        """dbt build and tests on the scratch copy; raises DbtBuildFailed naming the failing nodes."""
-        built = self._build(self.p, prepared.database)
+    def build(self, prepared: Prepared, on_progress: Callable[[int, int], None] | None = None) -> Any:
+        """dbt build and tests on the scratch copy; raises DbtBuildFailed naming the failing nodes.
+        on_progress(done, total), when given, is passed to the builder (dbt's nodes as they finish)."""
+        built = (self._build(self.p, prepared.database) if on_progress is None
+                 else self._build(self.p, prepared.database, on_progress))
         crash_point("after-build")
         return built
 

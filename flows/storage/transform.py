@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,8 +62,25 @@ def _close_dbt_connections() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def run_dbt(p: Paths, database: Path, command: list[str]) -> object:
-    """Run one dbt command against `database`; raise DbtBuildFailed naming every failing node."""
+def node_counter(on_progress: Callable[[int, int], None]) -> Callable[[object], None]:
+    """A dbt event callback that calls on_progress(done, total) as each node finishes."""
+    counts = {"done": 0, "total": 0}
+
+    def on_event(event: object) -> None:
+        name = event.info.name
+        if name == "ConcurrencyLine":
+            counts["total"] = int(event.data.node_count)
+        elif name == "NodeFinished":
+            counts["done"] += 1
+            on_progress(counts["done"], max(counts["total"], counts["done"]))
+
+    return on_event
+
+
+def run_dbt(p: Paths, database: Path, command: list[str],
+            on_progress: Callable[[int, int], None] | None = None) -> object:
+    """Run one dbt command against `database`; raise DbtBuildFailed naming every failing node.
+    on_progress(done, total) is told as each node finishes."""
     from dbt.cli.main import dbtRunner
 
     os.environ[DBT_DATABASE_ENV] = str(database)  # read by dbt/profiles.yml
@@ -75,7 +93,9 @@ def run_dbt(p: Paths, database: Path, command: list[str]) -> object:
             if not parsed.success:
                 raise DbtBuildFailed("parse", [], str(parsed.exception))
             _manifest_cache[key] = parsed.result
-        result = dbtRunner(manifest=_manifest_cache[key]).invoke([*command, "--quiet", *settings, *_base_args(p)])
+        callbacks = [node_counter(on_progress)] if on_progress is not None else []
+        result = dbtRunner(manifest=_manifest_cache[key], callbacks=callbacks).invoke(
+            [*command, "--quiet", *settings, *_base_args(p)])
     finally:
         _close_dbt_connections()
     failed = failed_nodes(result.result)
@@ -93,7 +113,7 @@ def failed_nodes(run_result: object) -> list[FailedNode]:
     return nodes
 
 
-def build_warehouse(p: Paths, database: Path) -> int:
+def build_warehouse(p: Paths, database: Path, on_progress: Callable[[int, int], None] | None = None) -> int:
     """Seeds, models and data tests; unit tests run in `make test`, not on every publication.
 
     Seeds (and their tests) are loaded only when they differ from what the database was last
@@ -104,7 +124,7 @@ def build_warehouse(p: Paths, database: Path) -> int:
     command = ["build", "--exclude-resource-type", "unit_test"]
     if loaded_seeds_fingerprint(database) == fingerprint:
         command += ["--exclude", "path:seeds"]
-    result = run_dbt(p, database, command)
+    result = run_dbt(p, database, command, on_progress)
     record_seeds_fingerprint(database, fingerprint)
     return len(getattr(result, "results", []))
 

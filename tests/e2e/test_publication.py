@@ -148,7 +148,7 @@ def test_a_corrected_return_keeps_the_old_scores_in_history(corrected_return):
 def test_what_is_published_is_what_was_archived(corrected_return, monkeypatch):
     """Every step after archiving reads the archived copy: a sender who rewrites the landing
     folder after it was archived changes nothing that is published."""
-    import flows.pipeline.ingest as pipeline
+    import flows.pipeline.examine as pipeline
 
     folder = corrected_return(TARGET, "q4.2.7")
     archive = pipeline.archive_files
