@@ -10,11 +10,8 @@ took. Uses rich, which Prefect already brings.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Iterator
-
-Advance = Callable[[int, int], None]  # (done, total) of a step's parts, as they finish
 
 
 class Progress:
@@ -36,6 +33,7 @@ class TerminalProgress(Progress):
         from rich.console import Console
 
         self.console = Console(stderr=True, highlight=False)  # names are shown as sent, never coloured by guess
+        self._bar = self._task = None  # the running step's bar, while one runs
 
     def input_checked(self, name: str, status: str, detail: str = "") -> None:
         from rich.markup import escape
@@ -60,7 +58,7 @@ class TerminalProgress(Progress):
         self.console.print(f"  [green]done[/]      {escape(what)} in {time.perf_counter() - started:.1f} s")
 
     def advance(self, done: int, total: int) -> None:
-        if getattr(self, "_bar", None) is not None:
+        if self._bar is not None:
             self._bar.update(self._task, completed=done, total=total)
 
 

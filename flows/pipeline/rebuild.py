@@ -67,8 +67,9 @@ def check_archived_inputs(p: Paths) -> tuple[list[Checked], list[str]]:
     return checked, [named(e) for e in examined if not e.ok]
 
 
-def named(examined: Examined) -> str:
-    return f"{examined.kind_name} {examined.source.name} ({examined.archived.sha256[:12]})"
+def named(item: Examined | Checked) -> str:
+    """How the rebuild names an input: "<kind> <name> (<sha256[:12]>)"."""
+    return f"{item.kind.name} {item.source.name} ({item.archived.sha256[:12]})"
 
 
 @flow(name="rebuild-from-archive", log_prints=False)
@@ -81,10 +82,8 @@ async def rebuild_from_archive() -> RebuildOutcome:
         finish_interrupted_publication(p)
         publication = new_publication(None, None, REBUILD_REASON)
         prepared, conflicts = load_raw_zone(checked, publication, p, empty=True)
-        outcome.left_out += [f"{checked[n].kind.name} {checked[n].source.name} ({checked[n].archived.sha256[:12]})"
-                             for n in sorted(conflicts)]
-        outcome.loaded = [f"{c.kind.name} {c.source.name} ({c.archived.sha256[:12]})"
-                          for n, c in enumerate(checked) if n not in conflicts]
+        outcome.left_out += [named(checked[n]) for n in sorted(conflicts)]
+        outcome.loaded = [named(c) for n, c in enumerate(checked) if n not in conflicts]
         with progress().step(f"warehouse build and tests ({len(outcome.loaded)} inputs)"):
             dbt_build_and_test(prepared, p)
         outcome.publication_id = publication.publication_id

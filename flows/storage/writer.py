@@ -23,18 +23,18 @@ from contextlib import asynccontextmanager, contextmanager
 from flows.config import Paths
 
 WRITER_LIMIT = "warehouse-writer"  # the prefix: each data directory has its own limit
-
-
-def writer_limit(p: Paths) -> str:
-    """This data directory's limit, `warehouse-writer-<home id>`: two data directories that share a
-    server (a developer's and the tests') never queue on, or free, each other's slot."""
-    return f"{WRITER_LIMIT}-{p.home_id}"
 LEASE_S = 60.0  # the server's minimum
 RENEW_EVERY_S = 20.0
 RETRY_S = 0.5
 
 logger = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 600
+
+
+def writer_limit(p: Paths) -> str:
+    """This data directory's limit, `warehouse-writer-<home id>`: two data directories that share a
+    server (a developer's and the tests') never queue on, or free, each other's slot."""
+    return f"{WRITER_LIMIT}-{p.home_id}"
 
 
 class WarehouseBusy(Exception):
