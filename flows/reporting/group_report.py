@@ -156,7 +156,7 @@ def _headline_section(group: GroupData) -> list[str]:
         rows.append([escape(inspection.area), figures.count(inspection.n_cases), *cells])
     rows.append(["<strong>Group (cases pooled)</strong>", figures.count(sum(i.n_cases for i in group.inspections)),
                  *[f"<strong>{figures.published_percent(row.pooled_score_pct)}</strong>" for row in outcomes]])
-    parts.append(html.table(headers, rows))
+    parts.append(html.table(headers, rows, label="Headline scores of each area and of the group, per outcome"))
     for outcome in outcomes:
         chart_rows = [
             charts.IntervalRow(row.area, row.score_pct, row.ci_low, row.ci_high, positions.get((row.inspection_id, outcome.outcome_code)) or "")
@@ -267,13 +267,15 @@ def _survey_section(group: GroupData) -> list[str]:
                 parts.append(charts.share_bars(text, [_label(o) for o in options], share_rows))
             else:
                 parts.append(f"<p><strong>{escape(text)}</strong> (more than one answer allowed; share of respondents ticking each)</p>")
-            parts.append(_option_table({(row.area, row.answer_option): row for row in cells}, group.areas, options, threshold))
+            parts.append(_option_table({(row.area, row.answer_option): row for row in cells}, group.areas, options, threshold,
+                                       f"Offender survey, {survey_id}: {text}"))
     return parts
 
 
-def _option_table(by_cell: dict[tuple[str, str], Any], row_labels: list[str], options: list[str], threshold: int | None) -> str:
+def _option_table(by_cell: dict[tuple[str, str], Any], row_labels: list[str], options: list[str], threshold: int | None,
+                  name: str) -> str:
     """Rows: areas (or the group pool); columns: answers; each cell n (share) or why it is withheld.
-    `by_cell`: (row label, answer option) -> a survey or victim result record."""
+    `by_cell`: (row label, answer option) -> a survey or victim result record; `name` names the table."""
     rows = []
     for label in row_labels:
         present = [by_cell.get((label, option)) for option in options]
@@ -294,7 +296,7 @@ def _option_table(by_cell: dict[tuple[str, str], Any], row_labels: list[str], op
             else:
                 rendered.append(f"{figures.count(row.n_option)} <span class='ci'>({figures.percent(row.share)})</span>")
         rows.append([escape(label), "withheld" if n is None else figures.count(n), *rendered])
-    return html.table(["", "Respondents", *[escape(_label(o)) for o in options]], rows)
+    return html.table(["Area", "Respondents", *[escape(_label(o)) for o in options]], rows, label=name)
 
 
 def _victim_section(group: GroupData) -> list[str]:
@@ -320,7 +322,7 @@ def _victim_section(group: GroupData) -> list[str]:
         options = [option for _, option in sorted({(row.option_order, row.answer_option) for row in cells})]
         parts.append(f"<h3>{escape(texts.get(question_id, question_id))}</h3>")
         parts.append(_option_table({(label(row), row.answer_option): row for row in cells}, [*group.areas, POOLED_LABEL], options,
-                                   cells[0].disclosure_threshold))
+                                   cells[0].disclosure_threshold, f"Victim questionnaire: {texts.get(question_id, question_id)}"))
     return parts
 
 
@@ -349,7 +351,8 @@ def _context_section(group: GroupData) -> list[str]:
                 note = "" if difference is None else f" <span class='ci'>({figures.measure(difference, unit, signed=True, suffix=False)})</span>"
                 cells.append(f"{figures.measure(row.value, unit, suffix=False)}{note}")
         table_rows.append([escape(label), escape(unit or ""), *cells, figures.measure(national, unit, suffix=False)])
-    parts.append(html.table(["Measure", "Unit", *[escape(a) for a in present], "England and Wales"], table_rows, text_columns=2))
+    parts.append(html.table(["Measure", "Unit", *[escape(a) for a in present], "England and Wales"], table_rows, text_columns=2,
+                            label="Context: each area's figures beside England and Wales"))
     return parts
 
 
@@ -361,7 +364,7 @@ def _notes_section(group: GroupData) -> list[str]:
           figures.day(row.fieldwork_start), figures.count(row.n_cases), f"<code>{escape(row.methodology)}</code>",
           figures.timestamp(row.published_at)]
          for row in group.inspections],
-        text_columns=2,
+        text_columns=2, label="Samples: the inspections of the group",
     ))
     parts.append("<h3>Methodology</h3>")
     for methodology in group.methodologies:
@@ -400,7 +403,7 @@ def _downloads_section(tables: dict[str, ReportTable]) -> list[str]:
     for table in tables.values():
         parts.append(f"<h4><code>{table.name}.csv</code></h4>")
         parts.append(html.table(["Column", "Meaning"], [[f"<code>{c}</code>", escape(table.key.get(c, ""))] for c in table.columns],
-                                text_columns=2))
+                                text_columns=2, label=f"Key to the columns of {table.name}.csv"))
     return parts
 
 

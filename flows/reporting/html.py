@@ -8,7 +8,8 @@ they read offline and print to PDF as they show. Every figure in them is written
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ th{background:#f2f2f2}th:first-child,td:first-child,td.text,th.text{text-align:l
 .ci{color:var(--muted);font-size:.85em}.withheld{color:var(--muted);font-style:italic}
 svg.chart{max-width:100%;height:auto;display:block;margin:.6rem 0 1rem}
 nav ol{columns:2}.findings li{margin:.3rem 0}.downloads li{margin:.2rem 0}
+nav a,.downloads a{display:inline-block;padding:.25rem 0;min-height:24px}
 .flag{font-weight:600}.table-wrap{overflow-x:auto}.note{color:var(--muted);font-size:.9rem}
+.table-wrap:focus-visible,a:focus-visible{outline:3px solid #1d70b8;outline-offset:2px}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-before:page}h2.keep{break-before:auto}
   nav,.screen-only{display:none}svg.chart,table{break-inside:avoid}table{font-size:8pt}a{color:inherit;text-decoration:none}}
@@ -38,18 +41,29 @@ def page(title: str, body: list[str]) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n"
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><main>{''.join(body)}</main></body></html>\n"
     )
 
 
-def table(headers: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
-    """A table of markup cells; the first `text_columns` columns are text (left-aligned), the rest figures."""
+def table(headers: list[str], rows: list[list[str]], text_columns: int = 1, label: str | None = None) -> str:
+    """A table of markup cells; the first `text_columns` columns are text (left-aligned), the rest figures.
+
+    A table wider than the page scrolls sideways inside its wrapper, so the wrapper is a named
+    region a keyboard can reach (tabindex 0) and scroll with the arrow keys (WCAG 2.1.1): `label`
+    (plain text) names it for a screen reader; without one, the headers do."""
+    name = label or "Table: " + ", ".join(_plain(h) for h in headers if _plain(h))
     head = "".join(f"<th class='text'>{h}</th>" if i < text_columns else f"<th>{h}</th>" for i, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join(f"<td class='text'>{c}</td>" if i < text_columns else f"<td>{c}</td>" for i, c in enumerate(row)) + "</tr>"
         for row in rows
     )
-    return f"<div class='table-wrap'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    return (f"<div class='table-wrap' role='region' tabindex='0' aria-label='{escape(name, quote=True)}'>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _plain(markup: str) -> str:
+    """The text of a header cell's markup (tags dropped, entities read), for a table's name."""
+    return unescape(re.sub(r"<[^>]*>", "", markup)).strip()
 
 
 def synthetic_banner() -> str:

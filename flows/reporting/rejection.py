@@ -104,7 +104,7 @@ table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }}
 th, td {{ border: 1px solid #b1b4b6; padding: .4rem .6rem; text-align: left; vertical-align: top; }}
 th {{ background: #f3f2f1; }}
 .summary {{ background: #fdf2f2; border-left: 6px solid #d4351c; padding: .8rem 1rem; }}
-</style></head><body>
+</style></head><body><main>
 <h1>{html.escape(report.title)}</h1>
 <p class="summary">{report.noun.capitalize()} <code>{html.escape(report.return_name)}</code> (content hash <code>{html.escape(report.return_sha256)}</code>),
 received {report.received_at.isoformat(timespec='seconds')}: <strong>{len(report.findings)} problem(s)</strong>.
@@ -118,7 +118,7 @@ Nothing from this {report.noun} was published; the published warehouse is unchan
 <p>Correct the files named above and send the whole {report.noun} again: write the folder, then the empty
 <code>_READY</code> file last (or save the workbook under its final name). Row numbers count the header as
 row 1, as a spreadsheet does. This report shows no cell values on purpose.</p>
-</body></html>
+</main></body></html>
 """
 
 

@@ -75,7 +75,7 @@ def score_sheet_html(published: PublishedFile, inspection_id: str) -> str:
         ["Outcome", "Proportion judged done well enough", *(["Rating"] if has_rating else [])],
         [[f"{row.outcome_code}. {escape(row.outcome_name)}", score_with_interval(row.score_pct, row.ci_low, row.ci_high, strong=True),
           *([escape(row.rating or figures.MISSING)] if has_rating else [])]
-         for row in outcomes]))
+         for row in outcomes], label="Summary of scores: each outcome's score"))
     body.append(charts.interval_chart(
         "Outcome scores with 95% intervals",
         [charts.IntervalRow(f"{row.outcome_code}. {short_names.get(row.outcome_code, row.outcome_name)}", row.score_pct,
@@ -90,20 +90,20 @@ def score_sheet_html(published: PublishedFile, inspection_id: str) -> str:
           figures.published_percent(row.rest_of_group_score_pct), figures.points(row.difference, 1, unit=""),
           f"<span class='{'flag' if row.funnel_position and row.funnel_position != 'within limits' else ''}'>"
           f"{escape(row.funnel_position or 'no comparison')}</span>", figures.published_percent(row.group_pooled_score_pct)]
-         for row in outcomes]))
+         for row in outcomes], label="Compared with the group: each outcome"))
     body.append("<h2 class='keep'>Criterion scores</h2>")
     body.append(html.table(
         ["Criterion", "Questions", "Score", *(["Rating"] if criteria_rated else [])],
         [[f"{escape(row.criterion_code)} {escape(row.title)}", figures.count(row.n_questions), figures.published_percent(row.score_pct),
           *([escape(row.rating or figures.MISSING)] if criteria_rated else [])]
-         for row in sorted(criteria, key=lambda row: code_order(row.criterion_code))]))
+         for row in sorted(criteria, key=lambda row: code_order(row.criterion_code))], label="Criterion scores"))
     body.append("<h2 class='keep'>Question scores</h2>")
     body.append(html.table(
         ["Question", "Sufficient / relevant", "Not applicable", "Score"],
         [[f"<code>{escape(row.question_id)}</code> {escape(row.question_text)}",
           f"{figures.count(row.n_sufficient)} / {figures.count(row.n_relevant)}", figures.count(row.n_not_applicable),
           score_with_interval(row.score_pct, row.ci_low, row.ci_high)]
-         for row in sorted(questions, key=lambda row: code_order(row.question_id.lstrip("q")))]))
+         for row in sorted(questions, key=lambda row: code_order(row.question_id.lstrip("q")))], label="Question scores"))
     return html.page(f"{inspection.area}: score sheet ({inspection_id})", body)
 
 
