@@ -22,7 +22,7 @@ from flows.config import ConfigurationError, check_settings, paths, prefect_ui_u
 from flows.storage.files import PRIVATE_UMASK
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
-PUBLISHING_COMMANDS = ("ingest", "demo", "rebuild")  # after a platform error in these, say what stands
+PUBLISHING_COMMANDS = ("ingest", "demo", "rebuild")  # release: a crash leaves no release folder, nothing to say  # after a platform error in these, say what stands
 UNCHECKED_COMMANDS = ("down", "status")  # work whatever the settings say: stopping must always be possible
 
 
@@ -163,6 +163,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _say(f"{outcome.return_name:<28} {outcome.status:<10} {scores}")
     for outcome in rejected:
         _say(outcome.summary, err=True)
+    release = publish_demo_release(p)
     _say("")
     _say(f"Done in {time.perf_counter() - started:.0f} s. Where to look:")
     _say(f"  published warehouse (open read-only): {p.published_db}")
@@ -170,10 +171,72 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for report in reports:
         _say(f"  group report ({report.state}): {report.path} and {report.pdf_path.name}")
     _say(f"  score sheets: {p.score_sheets}/<inspection_id>.html; dashboard: make dashboard")
+    if release is not None:
+        _say(f"  statistical release ({release.status}, SYNTHETIC): {release.folder}/README.html")
     _say(f"  Prefect UI (runs, artifacts, events): {prefect_ui_url()}")
     _say(f"  validation reports of rejected returns: {p.quarantine}")
     _say(f"  raw returns as received: {p.archive}")
     return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _as_of(text: str | None):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--as-of {text!r}: must be a date written YYYY-MM-DD") from None
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Build and publish one statistical release now (the scheduled deployment does it at 9:30)."""
+    from flows.core.release_calendar import ReleaseInputRejected
+    from flows.pipeline.release_build import ReleaseRefused
+    from flows.storage.release_scope import NothingPublished
+
+    try:
+        as_of = _as_of(args.as_of)
+    except argparse.ArgumentTypeError as error:
+        _say(f"iaow release: {error}", err=True)
+        return EXIT_USAGE
+    ensure_server()
+    from flows.pipeline.release import release
+
+    try:
+        with home_tags():
+            outcome = asyncio.run(release(as_of.isoformat() if as_of else None))
+    except ReleaseInputRejected as rejected:
+        _say(f"iaow release: {rejected}", err=True)
+        return EXIT_REJECTED
+    except (ReleaseRefused, NothingPublished) as refused:
+        _say(f"iaow release: {refused}", err=True)
+        return EXIT_USAGE
+    _say(outcome.summary)
+    for name, size in outcome.files:
+        _say(f"  {size:>10,}  {name}")
+    return EXIT_OK
+
+
+def publish_demo_release(p):
+    """The demo's first statistical release, as of today, from the demo's report dates and calendar
+    (written only where the research team has none). A failure is said; the publication stands."""
+    import datetime as dt
+
+    from flows.core.release_calendar import LONDON
+    from flows.demo.releases import write_demo_release_files
+    from flows.pipeline.release import release
+
+    write_demo_release_files(p.release_calendar, p.report_dates, dt.datetime.now(LONDON).date())
+    try:
+        with home_tags():
+            return asyncio.run(release())
+    except Exception as error:
+        log = _log_exception(error)
+        _say(f"iaow demo: published, but the statistical release was not built ({type(error).__name__}: {error}; "
+             f"{log}); `iaow release` builds it", err=True)
+        return None
 
 
 def cmd_up(args: argparse.Namespace) -> int:
@@ -378,6 +441,13 @@ def parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--port", type=int, default=8501)
     dashboard.add_argument("--address", default="127.0.0.1")
     dashboard.set_defaults(run=cmd_dashboard)
+
+    release = commands.add_parser(
+        "release", help="publish the statistical release of a date now, into releases/<date>/ (once: an existing "
+        "release is never rebuilt); the scheduled deployment publishes the calendar's at their time")
+    release.add_argument("--as-of", metavar="DATE", help="the release's date, YYYY-MM-DD (default: today, UK time); "
+                         "its cut-off is the calendar's for that date, else the date itself")
+    release.set_defaults(run=cmd_release)
 
     dbt = commands.add_parser("dbt", help="run dbt (e.g. `iaow dbt docs generate`) on a scratch copy of the private warehouse")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)

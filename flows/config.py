@@ -105,6 +105,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("IAOW_PREFECT_PORT", "4200", "port of the local Prefect server", _whole_number(1, 65535)),
         Setting("IAOW_RESCORE_CRON", "30 2 * * *", "when the programme-wide rescore runs (cron, Europe/London)", _cron),
         Setting("IAOW_MAINTENANCE_CRON", "0 4 * * 0", "when old flow runs, logs and artifacts are pruned (cron, Europe/London)", _cron),
+        Setting("IAOW_RELEASE_CRON", "*/15 * * * *", "how often the scheduled deployment looks for a statistical "
+                "release whose time has come (cron, Europe/London); calendar times are on the quarter hour", _cron),
         Setting("IAOW_RETENTION_DAYS", "90", "how long Prefect's history (runs, logs, artifacts, events) is kept, in days",
                 _whole_number(1)),
         Setting("IAOW_QUARANTINE_DAYS", "90", "how long a rejected input stays in `quarantine/` (its files as received "
@@ -178,6 +180,10 @@ def disclosure_threshold() -> int:
 
 def rescore_cron() -> str:
     return setting("IAOW_RESCORE_CRON")
+
+
+def release_cron() -> str:
+    return setting("IAOW_RELEASE_CRON")
 
 
 def maintenance_cron() -> str:
@@ -337,6 +343,31 @@ class Paths:
         return self.home / "logs"
 
     @property
+    def releases(self) -> Path:
+        """The public statistical releases: `<release_id>/` each, never modified once written, and
+        the research team's two files that say what goes in them (`calendar.csv`, `report_dates.csv`)."""
+        return self.home / "releases"
+
+    @property
+    def release_calendar(self) -> Path:
+        return self.releases / "calendar.csv"
+
+    @property
+    def report_dates(self) -> Path:
+        return self.releases / "report_dates.csv"
+
+    @property
+    def release_scope_db(self) -> Path:
+        """Scratch copy of the private warehouse, cut to what a release may contain and rebuilt.
+        Keeps the stem `private` (see next_private_db); holds embargoed rows until they are cut."""
+        return self.warehouse / ".release" / "private.duckdb"
+
+    @property
+    def release_dbt_target(self) -> Path:
+        # A release builds with its own dbt target: a worker's publication may build at the same time.
+        return self.home / ".dbt" / "release-target"
+
+    @property
     def dbt_target(self) -> Path:
         # dbt's compiled artefacts (manifest, partial parse) are per data directory so two
         # data directories (a developer's and the tests') never share stale state.
@@ -350,7 +381,8 @@ class Paths:
         (rejected inputs as received, the private warehouse's scratch copies, what a publication
         owes, disclosure logs), the key, the logs and the Prefect database (flow parameters, logs)."""
         return (self.quarantine, self.secrets, self.disclosure, self.outbox, self.next_private_db.parent,
-                self.dev_private_db.parent, self.next_published_db.parent, self.logs, self.prefect_home)
+                self.dev_private_db.parent, self.next_published_db.parent, self.release_scope_db.parent,
+                self.logs, self.prefect_home)
 
     @property
     def private_files(self) -> tuple[Path, ...]:
@@ -361,7 +393,7 @@ class Paths:
     def published_folders(self) -> tuple[Path, ...]:
         """Folders analysts must be able to open (755, or 750 with IAOW_PUBLISHED_GROUP): the way to
         the published file and the reports. Everything private in them is closed by its own mode."""
-        return (self.home, self.warehouse, self.reports)
+        return (self.home, self.warehouse, self.reports, self.releases)
 
 
 def paths() -> Paths:

@@ -12,6 +12,8 @@ Each is visible and runnable in the Prefect UI. Names carry the data directory's
 | score-sheets/on-published-ID      | score-sheets          | iaow.scores.published; on demand          |
 | rescore-programme/nightly-ID      | rescore-programme     | IAOW_RESCORE_CRON (02:30 daily); on demand|
 | prune-prefect-history/weekly-ID   | prune-prefect-history | IAOW_MAINTENANCE_CRON (Sunday 04:00)      |
+| publish-due-releases/calendar-ID  | publish-due-releases  | IAOW_RELEASE_CRON (each quarter hour): builds the releases of `releases/calendar.csv` whose time has come |
+| publish-release/by-hand-ID        | publish-release       | on demand (UI); `iaow release` runs the flow itself |
 
 One ingest deployment per input kind (flows.sources.registry.KINDS), from the kind's names.
 """
@@ -24,7 +26,7 @@ from uuid import UUID
 from prefect import Flow
 from prefect.events import DeploymentEventTrigger
 
-from flows.config import Paths, maintenance_cron, rescore_cron, retention_days
+from flows.config import Paths, maintenance_cron, release_cron, rescore_cron, retention_days
 from flows.core import events
 
 TIMEZONE = "Europe/London"
@@ -53,6 +55,7 @@ def specs(p: Paths) -> list[DeploymentSpec]:
     from flows.pipeline.ingest import FLOWS
     from flows.pipeline.maintenance import prune_prefect_history
     from flows.pipeline.reactions import group_report, score_sheets
+    from flows.pipeline.release import publish_due_releases, release
     from flows.pipeline.rescore import rescore_programme
     from flows.sources.registry import KINDS
 
@@ -96,6 +99,18 @@ def specs(p: Paths) -> list[DeploymentSpec]:
             cron=maintenance_cron(),
             parameters={"retention_days": retention_days()},
             description="Delete flow runs, their logs and artifacts older than the retention period, and quarantined inputs older than IAOW_QUARANTINE_DAYS.",
+        ),
+        DeploymentSpec(
+            publish_due_releases,
+            f"calendar-{home}",
+            cron=release_cron(),
+            description="Publish each statistical release of releases/calendar.csv at its time (Europe/London), "
+                        "with only the inspections past their embargo; emits iaow.release.published.",
+        ),
+        DeploymentSpec(
+            release,
+            f"by-hand-{home}",
+            description="Publish the statistical release of a date (as_of, default today) now.",
         ),
     ]
 

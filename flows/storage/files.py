@@ -222,6 +222,29 @@ def publish_file(source: Path, target: Path) -> Path:
     return target
 
 
+class AlreadyPublished(Exception):
+    """The folder a write-once publication would create is already there."""
+
+
+def publish_folder_once(staging: Path, target: Path) -> Path:
+    """A folder written once and never again (a statistical release): every file in `staging`
+    synced and made read-only (readable as published files are), then the folder renamed to
+    `target`, which must not exist. Readers see no folder or the whole one."""
+    for file in sorted(staging.iterdir()):
+        with open(file, "rb") as handle:
+            os.fsync(handle.fileno())
+        publish_mode(file)
+        os.chmod(file, stat.S_IMODE(os.lstat(file).st_mode) & ~0o222)
+    publish_mode(staging)
+    os.chmod(staging, stat.S_IMODE(os.lstat(staging).st_mode) & ~0o222)
+    sync_folder(staging)
+    if target.exists():
+        raise AlreadyPublished(str(target))
+    os.rename(staging, target)  # not replace: an existing (even empty) folder is never overwritten
+    sync_folder(target.parent)
+    return target
+
+
 def fresh_scratch(target: Path) -> Path:
     """An empty place for a file being built, in a folder of the owner's only: a crashed run's
     leftovers (and their WAL) are discarded."""

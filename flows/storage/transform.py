@@ -44,12 +44,12 @@ class DbtBuildFailed(Exception):
 _manifest_cache: dict[str, object] = {}
 
 
-def _base_args(p: Paths) -> list[str]:
+def _base_args(target: Path) -> list[str]:
     return [
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(p.dbt_target),
-        "--log-path", str(p.dbt_target.parent / "logs"),
+        "--target-path", str(target),
+        "--log-path", str(target.parent / "logs"),
     ]
 
 
@@ -78,24 +78,26 @@ def node_counter(on_progress: Callable[[int, int], None]) -> Callable[[object], 
 
 
 def run_dbt(p: Paths, database: Path, command: list[str],
-            on_progress: Callable[[int, int], None] | None = None) -> object:
+            on_progress: Callable[[int, int], None] | None = None, target: Path | None = None) -> object:
     """Run one dbt command against `database`; raise DbtBuildFailed naming every failing node.
-    on_progress(done, total) is told as each node finishes."""
+    on_progress(done, total) is told as each node finishes. `target`: dbt's target folder, when
+    not the data directory's usual one (a release builds beside a publication)."""
     from dbt.cli.main import dbtRunner
 
     os.environ[DBT_DATABASE_ENV] = str(database)  # read by dbt/profiles.yml
-    key = str(p.dbt_target)
+    target = target or p.dbt_target
+    key = str(target)
     # Read at every invocation, not from the cached manifest: a changed setting takes effect.
     settings = ["--vars", json.dumps({"disclosure_threshold": disclosure_threshold()})]
     try:
         if key not in _manifest_cache:
-            parsed = dbtRunner().invoke(["parse", "--quiet", *settings, *_base_args(p)])
+            parsed = dbtRunner().invoke(["parse", "--quiet", *settings, *_base_args(target)])
             if not parsed.success:
                 raise DbtBuildFailed("parse", [], str(parsed.exception))
             _manifest_cache[key] = parsed.result
         callbacks = [node_counter(on_progress)] if on_progress is not None else []
         result = dbtRunner(manifest=_manifest_cache[key], callbacks=callbacks).invoke(
-            [*command, "--quiet", *settings, *_base_args(p)])
+            [*command, "--quiet", *settings, *_base_args(target)])
     finally:
         _close_dbt_connections()
     failed = failed_nodes(result.result)
@@ -113,7 +115,8 @@ def failed_nodes(run_result: object) -> list[FailedNode]:
     return nodes
 
 
-def build_warehouse(p: Paths, database: Path, on_progress: Callable[[int, int], None] | None = None) -> int:
+def build_warehouse(p: Paths, database: Path, on_progress: Callable[[int, int], None] | None = None,
+                    target: Path | None = None) -> int:
     """Seeds, models and data tests; unit tests run in `make test`, not on every publication.
 
     Seeds (and their tests) are loaded only when they differ from what the database was last
@@ -124,7 +127,7 @@ def build_warehouse(p: Paths, database: Path, on_progress: Callable[[int, int], 
     command = ["build", "--exclude-resource-type", "unit_test"]
     if loaded_seeds_fingerprint(database) == fingerprint:
         command += ["--exclude", "path:seeds"]
-    result = run_dbt(p, database, command, on_progress)
+    result = run_dbt(p, database, command, on_progress, target)
     record_seeds_fingerprint(database, fingerprint)
     return len(getattr(result, "results", []))
 

@@ -228,7 +228,8 @@ def test_the_rescore_deployment_runs_on_demand(served):
 @pytest.mark.parametrize(
     "deployment",
     ["ingest-return/on-landed", "ingest-survey/on-survey-landed", "group-report/on-completed", "score-sheets/on-published",
-     "rescore-programme/nightly", "prune-prefect-history/weekly"],
+     "rescore-programme/nightly", "prune-prefect-history/weekly", "publish-due-releases/calendar",
+     "publish-release/by-hand"],
 )
 def test_every_deployment_is_on_the_server(served, deployment):
     from prefect.client.orchestration import get_client
@@ -268,3 +269,40 @@ def test_an_event_naming_a_path_outside_the_landing_area_is_refused(served, demo
     assert sorted(published_hashes(served)) == before
     assert not (served.archive / "inspections").exists() or all(
         "lincolnshire" not in path.read_text() for path in (served.archive / "inspections").glob("*/receipt.json"))
+
+
+def test_the_calendar_deployment_publishes_a_due_release_once_and_announces_it(served):
+    """The scheduled deployment, run as its schedule runs it: a release on today's calendar whose
+    time has come is built, announced with iaow.release.published, and not built again."""
+    import datetime as dt
+
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+
+    from flows.core.release_calendar import LONDON
+
+    async def deployment():
+        async with get_client() as client:
+            return await client.read_deployment_by_name(f"publish-due-releases/calendar-{served.home_id}")
+
+    (schedule,) = asyncio.run(deployment()).schedules
+    assert schedule.schedule.cron == "*/15 * * * *" and schedule.schedule.timezone == "Europe/London"
+
+    today = dt.datetime.now(LONDON).date().isoformat()
+    published = [row[0] for row in query(served.published_db, "select inspection_id from marts.dim_inspection")]
+    assert published
+    served.releases.mkdir(exist_ok=True)
+    (served.releases / "report_dates.csv").write_text(
+        "inspection_id,report_published_on\n" + "".join(f"{i},2013-09-01\n" for i in published), encoding="utf-8")
+    (served.releases / "calendar.csv").write_text(f"release_date,release_time,cut_off\n{today},00:00,{today}\n", encoding="utf-8")
+
+    run = run_deployment(f"publish-due-releases/calendar-{served.home_id}", timeout=180)
+    assert run.state.is_completed(), run.state
+    assert run.state.message.startswith(f"release {today} published: "), run.state.message
+    assert (served.releases / today / "datapackage.json").exists()
+    (event,) = wait_for("the release's event", lambda: [e for e in events_about("iaow.release.published", f"iaow.release.{today}")
+                                                       if e["resource"]["iaow.home"] == served.home_id], 30)
+    assert event["payload"]["n_inspections"] == len(published)
+
+    again = run_deployment(f"publish-due-releases/calendar-{served.home_id}", timeout=180)
+    assert again.state.is_completed() and again.state.message == "no release due"
