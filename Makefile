@@ -78,8 +78,8 @@ lock: setup
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python $(BIN)/python -o requirements.lock
 
 clean: down
-	rm -rf landing archive quarantine reports secrets run logs .prefect .dbt \
-	       warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/.next warehouse/.publish warehouse/.dev warehouse/.outbox warehouse/.writer.lock disclosure
+	rm -rf landing archive quarantine reports releases secrets run logs .prefect .dbt \
+	       warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/.next warehouse/.publish warehouse/.dev warehouse/.outbox warehouse/.release warehouse/.writer.lock disclosure
 
 distclean: clean
 	rm -rf $(VENV)

@@ -357,7 +357,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from flows.runtime.services import BACKGROUND_SERVICES, background_pid, status
-    from flows.runtime.status import input_statuses, owed_steps
+    from flows.runtime.status import input_statuses, owed_steps, release_status
     from flows.sources.registry import KINDS
 
     p = paths()
@@ -374,6 +374,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         _say(f"{kind.title} ({published} published):")
         for row in rows:
             _say(f"  {row.input_id:<28} {row.describe()}")
+    _say("statistical releases:")
+    for line in release_status(p):
+        _say(f"  {line}")
     owed = owed_steps(p)
     if owed:
         _say("publications that still owe steps (the next run delivers them):")

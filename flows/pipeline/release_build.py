@@ -47,6 +47,7 @@ from flows.reporting.release.revisions import Published, RevisionContext, mark_r
 from flows.reporting.release.tables import load_sql, read_release_tables
 from flows.sources.registry import INSPECTIONS
 from flows.storage.archive import Refused, read_regular
+from flows.storage.faults import crash_point
 from flows.storage.files import publish_folder_once, published_folder
 from flows.storage.published import PublishedFile
 from flows.storage.release_scope import build_release_scope, discard_release_scope
@@ -211,7 +212,9 @@ def publish_release(p: Paths, as_of: dt.date | None = None, now: dt.datetime | N
             changes = _changes(log, previous_id, context, released)
             staging.mkdir(mode=0o700)
             files = write_pack(staging, info, [*tables, revisions_table(log, previous_id)], threshold, changes)
+            crash_point("release-before-rename")
             publish_folder_once(staging, target)
+            crash_point("release-after-rename")
         finally:
             discard_release_scope(p)
             if staging.exists():

@@ -4,6 +4,7 @@ watcher's ledger, the published file, quarantine and the outbox."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flows.config import Paths
@@ -86,6 +87,25 @@ def _status_of(kind: str, input_id: str, latest, published: tuple[str, str] | No
         latest_rejection["received_at"][:19].replace("T", " "),
         f"{latest_rejection['problems']} problem(s), first {latest_rejection['first_problem']}{note}",
     )
+
+
+def release_status(p: Paths, now: dt.datetime | None = None) -> list[str]:
+    """The statistical releases: the latest published, and the next on the calendar (or why the
+    calendar cannot be read)."""
+    from flows.core.release_calendar import LONDON, ReleaseInputRejected
+    from flows.pipeline.release_build import published_releases, read_calendar
+
+    released = published_releases(p)
+    lines = [f"{len(released)} published" + (f", latest {released[-1]} ({p.releases / released[-1]})" if released else "")]
+    try:
+        calendar = read_calendar(p)
+    except ReleaseInputRejected as refused:
+        return [*lines, f"the calendar is refused: {refused.findings[0].describe()}"]
+    today = (now or dt.datetime.now(LONDON)).astimezone(LONDON).date()
+    upcoming = next((slot for slot in calendar if slot.release_date >= today and slot.release_id not in released), None)
+    if upcoming is None:
+        return [*lines, f"no release on the calendar ({p.release_calendar})"]
+    return [*lines, f"next: {upcoming.release_id} at {upcoming.release_time:%H:%M} UK time, cut-off {upcoming.cut_off.isoformat()}"]
 
 
 def owed_steps(p: Paths) -> list[str]:

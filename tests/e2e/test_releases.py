@@ -22,6 +22,7 @@ import pytest
 from flows.config import Paths, paths
 from flows.core.release_calendar import LONDON
 from flows.reporting.release.datapackage import validate_package
+from flows.storage.faults import CRASH_EXIT_CODE
 from tests.disclosure import THRESHOLD, small_area_responses, write_delivery
 from tests.return_edits import rewrite_csv
 from tests.support import run_iaow
@@ -248,6 +249,28 @@ def test_a_release_is_built_once_in_date_order_and_never_for_the_future(release_
     assert iaow(release_home, "release", "--as-of", "4/12/2026").returncode == 2
 
 
+@pytest.mark.parametrize(("point", "as_of"), [("release-before-rename", "2026-12-02"), ("release-after-rename", "2026-12-03")])
+def test_a_release_killed_at_its_worst_moments_is_finished_once_by_the_rerun(release_home, point, as_of):
+    """Killed with its pack written but not in place: no release folder, and the rerun builds it.
+    Killed with its folder in place but not announced: the rerun announces it, builds nothing."""
+    p = Paths(release_home)
+    crashed = run_iaow("release", "--as-of", as_of, env={"IAOW_HOME": str(release_home), "IAOW_CRASH_AT": point})
+    assert crashed.returncode == CRASH_EXIT_CODE, crashed.stdout + crashed.stderr
+    in_place = (p.releases / as_of).exists()
+    assert in_place == (point == "release-after-rename")
+    assert not (p.releases / ".events" / as_of).exists()
+    files = hashes(p.releases / as_of) if in_place else None
+
+    rerun = iaow(release_home, "release", "--as-of", as_of)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert ("already published" in rerun.stdout) == in_place
+    assert validate_package(p.releases / as_of) == []
+    if files is not None:
+        assert hashes(p.releases / as_of) == files
+    assert (p.releases / ".events" / as_of).exists()  # announced, once the rerun is done
+    assert [path.name for path in p.releases.iterdir() if path.name.startswith(".staging")] == []
+
+
 def test_a_bad_calendar_is_refused_naming_file_row_and_rule(release_home):
     p = Paths(release_home)
     (p.releases / "calendar.csv").write_text(
@@ -257,5 +280,10 @@ def test_a_bad_calendar_is_refused_naming_file_row_and_rule(release_home):
         assert result.returncode == 1, result.stdout + result.stderr
         assert "calendar.csv, row 3, column cut_off: must be on or before the release date" in result.stderr
         assert "Traceback" not in result.stderr
+        status = iaow(release_home, "status")
+        assert status.returncode == 0, status.stderr
+        assert "the calendar is refused: calendar.csv, row 3, column cut_off" in status.stdout
+        assert f"published, latest {SECOND}" not in status.stdout  # the crash tests' releases came later
+        assert "published, latest 2026-12-03" in status.stdout
     finally:
         (p.releases / "calendar.csv").unlink()

@@ -58,7 +58,8 @@ def disclosure_rule(threshold: int) -> str:
 
 def sections(info: ReleaseInfo, tables: Sequence[ReleaseTable], files: Sequence[tuple[str, int]], threshold: int,
              changes: Sequence[str]) -> list[Section]:
-    when = info.published_at.strftime("%H:%M on %d %B %Y").lstrip("0")
+    moment = info.published_at
+    when = f"{moment:%H:%M} on {moment.day} {moment:%B %Y}"
     about = Section("About this release", [
         *([SYNTHETIC_BANNER] if info.is_synthetic else []),
         info.summary,
@@ -76,8 +77,8 @@ def sections(info: ReleaseInfo, tables: Sequence[ReleaseTable], files: Sequence[
     status = Section("Status shorthand", ["Numeric columns hold only numbers. A table's status column says why a "
                                           "value is empty or may change:"],
                      items=[f"{marker} {meaning}" for marker, meaning in STATUS_MARKERS.items()])
-    changed = Section("What changed since the last release",
-                      list(changes) or ["This is the first release."])
+    changed = Section("What changed since the last release", list(changes[:1]) or ["This is the first release."],
+                      items=list(changes[1:]))
     next_release = Section("Next release", [
         f"The next release is due on {figures.day(info.next_release)}"
         f"{' at ' + info.next_release_time.strftime('%H:%M') + ' (UK time)' if info.next_release_time else ''}."
