@@ -14,7 +14,7 @@ help:
 	@echo "make test    run the whole test suite (unit, dbt unit tests, end-to-end, bad input, faults)"
 	@echo "make dashboard  the analysts' dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (reads the published file only)"
 	@echo "make setup   create .venv only          make up / down   start / stop the local Prefect server"
-	@echo "make system  Debian's chromium (report PDFs, browser tests) and poppler-utils (pdftoppm), if missing"
+	@echo "make system  Debian's chromium (report PDFs, browser tests), poppler-utils (pdftoppm) and postgresql (tests), if missing"
 	@echo "make status  services and published inspections"
 	@echo "make docs    dbt docs (catalogue of marts and columns) into .dbt/target"
 	@echo "make bench   time one ingest, the demo, events, and publications as history grows"
@@ -34,8 +34,9 @@ $(INSTALLED): requirements.lock pyproject.toml
 
 # Chromium prints the group reports to PDF and runs the browser tests; poppler-utils turns PDFs
 # into page images for those tests. Both from Debian's packages (never a browser download).
-SYSTEM_TOOLS := /usr/bin/chromium /usr/bin/pdftoppm /usr/bin/pdftotext /usr/bin/pdfinfo
-SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core
+# PostgreSQL: the tests start a throwaway cluster of their own (the serving database's tests).
+SYSTEM_TOOLS := /usr/bin/chromium /usr/bin/pdftoppm /usr/bin/pdftotext /usr/bin/pdfinfo /usr/lib/postgresql/*/bin/initdb
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 system:

@@ -239,6 +239,30 @@ def publish_demo_release(p):
         return None
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Bring the serving database's `marts` up to date with the published file now."""
+    from flows.config import serving_reader_role, serving_url
+    from flows.storage.published import PublishedFileMissing
+    from flows.storage.serving import ServingFailed, serve_published
+
+    p = paths()
+    url = serving_url()
+    if url is None:
+        _say("iaow serve: no serving database is configured (IAOW_SERVING_URL)", err=True)
+        return EXIT_USAGE
+    try:
+        served = serve_published(p.published_db, url, serving_reader_role())
+    except PublishedFileMissing as missing:
+        _say(f"iaow serve: {missing}", err=True)
+        return EXIT_USAGE
+    except ServingFailed as failed:
+        _say(f"iaow serve: the serving database was not brought up to date: {failed}", err=True)
+        return EXIT_PLATFORM
+    _say(f"serving database up to date: {served.publication_id}, {served.tables} tables, {served.rows:,} rows "
+         f"in {served.seconds:.1f} s")
+    return EXIT_OK
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     """Server, worker and landing watcher; harmless when they already run."""
     from flows.runtime.services import BACKGROUND_SERVICES, start_background, start_server, wait_until_worker_ready
@@ -357,7 +381,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from flows.runtime.services import BACKGROUND_SERVICES, background_pid, status
-    from flows.runtime.status import input_statuses, owed_steps, release_status
+    from flows.runtime.status import input_statuses, owed_steps, release_status, serving_status
     from flows.sources.registry import KINDS
 
     p = paths()
@@ -374,6 +398,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         _say(f"{kind.title} ({published} published):")
         for row in rows:
             _say(f"  {row.input_id:<28} {row.describe()}")
+    serving = serving_status(p)
+    if serving is not None:
+        _say(f"serving database: {serving}")
     _say("statistical releases:")
     for line in release_status(p):
         _say(f"  {line}")
@@ -451,6 +478,12 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--as-of", metavar="DATE", help="the release's date, YYYY-MM-DD (default: today, UK time); "
                          "its cut-off is the calendar's for that date, else the date itself")
     release.set_defaults(run=cmd_release)
+
+    serve = commands.add_parser(
+        "serve", help="replace schema marts of the serving database (IAOW_SERVING_URL) with the published marts now")
+    serve.add_argument("--refresh", action="store_true", required=True,
+                       help="load the published file into the serving database, atomically")
+    serve.set_defaults(run=cmd_serve)
 
     dbt = commands.add_parser("dbt", help="run dbt (e.g. `iaow dbt docs generate`) on a scratch copy of the private warehouse")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)

@@ -68,6 +68,18 @@ def _key(text: str) -> str:
     return text
 
 
+def _postgres_url(text: str) -> str:
+    if not re.fullmatch(r"postgres(ql)?://[^\s]+", text):
+        raise ValueError("must be a PostgreSQL URL, postgresql://user:password@host:port/database")
+    return text
+
+
+def _role(text: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", text):
+        raise ValueError("must be a role name: lower-case letters, digits and underscores, at most 63")
+    return text
+
+
 def _group(text: str) -> int:
     """A group name (or number) the platform's user can give its published files to: its gid."""
     name = text.strip()
@@ -122,6 +134,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("IAOW_CHROMIUM", None, "the Chromium that prints report PDFs", default_text="`chromium` on the PATH"),
         Setting("IAOW_DISCLOSURE_THRESHOLD", "10", "smallest count of people published in survey and victim results "
                 "(at least 2); applies from the next publication", _whole_number(2)),
+        Setting("IAOW_SERVING_URL", None, "a PostgreSQL database (`postgresql://user:password@host:port/db`) whose "
+                "schema `marts` each publication replaces with the published marts, for analysts' PostgreSQL tools; "
+                "the user needs CREATE on the database and CREATEROLE. Passed on to the worker only",
+                _postgres_url, default_text="unset: no serving database", secret=True),
+        Setting("IAOW_SERVING_READER_ROLE", "iaow_analyst", "the PostgreSQL role (created NOLOGIN if missing) that may "
+                "read `marts` of the serving database and nothing else: grant it to analysts' logins", _role),
         Setting("IAOW_CHECK_PROCESSES", None, "how many processes examine the inputs of one batch of 24 or more "
                 "(`iaow ingest` of many, `iaow rebuild`): archive, parse, pseudonymise and GX validation; smaller "
                 "batches and single inputs use one", _whole_number(1), default_text="the machine's cores"),
@@ -202,6 +220,14 @@ def quarantine_days() -> int:
 def published_group() -> int | None:
     """The gid given what is published (IAOW_PUBLISHED_GROUP), or None: readable by everyone."""
     return setting("IAOW_PUBLISHED_GROUP")
+
+
+def serving_url() -> str | None:
+    return setting("IAOW_SERVING_URL")
+
+
+def serving_reader_role() -> str:
+    return setting("IAOW_SERVING_READER_ROLE")
 
 
 def check_processes() -> int:

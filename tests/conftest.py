@@ -46,6 +46,15 @@ def demo_home(prefect_server) -> Path:
     yield TEST_HOME
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A superuser URL to a real PostgreSQL server: IAOW_TEST_POSTGRES_URL's, or a throwaway cluster."""
+    from tests.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
 @pytest.fixture(scope="session", autouse=True)
 def remove_test_home():
     yield

@@ -39,3 +39,14 @@ def ingest(path: Path):
         return await outcome_of(await ingest_any(str(path)))
 
     return asyncio.run(run())
+
+
+def copy_published_home(source: Path, target: Path) -> Path:
+    """A data directory of its own holding `source`'s published programme, its key and its archive,
+    so that what a test plants never reaches the other tests' programme."""
+    import shutil
+
+    for folder in ("warehouse", "secrets", "archive"):
+        shutil.copytree(source / folder, target / folder, symlinks=True, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".next", ".publish", ".outbox", ".release", "*.lock"))
+    return target

@@ -108,6 +108,28 @@ def release_status(p: Paths, now: dt.datetime | None = None) -> list[str]:
     return [*lines, f"next: {upcoming.release_id} at {upcoming.release_time:%H:%M} UK time, cut-off {upcoming.cut_off.isoformat()}"]
 
 
+def serving_status(p: Paths) -> str | None:
+    """Whether the serving database holds what is published (None: no serving database)."""
+    from flows.config import serving_url
+    from flows.storage.serving import ServingFailed, latest_publication, served_publication
+
+    url = serving_url()
+    if url is None:
+        return None
+    try:
+        with PublishedFile(p.published_db) as published:
+            current = latest_publication(published)
+    except PublishedFileMissing:
+        current = None
+    try:
+        served = served_publication(url)
+    except ServingFailed as failed:
+        return f"unreachable ({failed}); the next publication or `iaow serve --refresh` brings it up to date"
+    if served == current:
+        return f"up to date ({served or 'nothing published yet'})"
+    return f"BEHIND: holds {served or 'nothing'}, published is {current}; `iaow serve --refresh` brings it up to date"
+
+
 def owed_steps(p: Paths) -> list[str]:
     """What committed publications still owe (the next writer delivers it), one line each."""
     return [f"{publication_id}: {', '.join(labels)}" for publication_id, labels in Outbox(p).pending() if labels]

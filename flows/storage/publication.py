@@ -41,7 +41,7 @@ from typing import Any
 
 import duckdb
 
-from flows.config import Paths
+from flows.config import Paths, serving_reader_role, serving_url
 from flows.storage.duckdb_sql import attach_read_only
 from flows.storage.faults import crash_point
 from flows.storage.files import (
@@ -55,7 +55,9 @@ from flows.storage.files import (
     secure_data_directory,
     write_private,
 )
+from flows.storage.published import PublishedFile
 from flows.storage.raw_zone import Publication, record_publication
+from flows.storage.serving import latest_publication, serve_published, served_publication
 from flows.storage.warehouse import (
     WarehouseState,
     commit_next,
@@ -73,6 +75,7 @@ OWED_FILE = "owed.json"
 STEPS_LOG = "steps.jsonl"
 DISCLOSURE_FILE = "disclosure.csv"
 DISCLOSURE_STEP = "disclosure_log"
+SERVING_STEP = "serving"  # the serving database's marts (flows.storage.serving), when one is configured
 
 Loader = Callable[[duckdb.DuckDBPyConnection], None]
 Builder = Callable[[Paths, Path], Any]
@@ -217,7 +220,8 @@ class Publisher:
     def __init__(self, p: Paths, deliveries: Mapping[str, Delivery] | None = None, build: Builder | None = None):
         self.p = p
         self.outbox = Outbox(p)
-        self.deliveries = {DISCLOSURE_STEP: self._deliver_disclosure_log, **(deliveries or {})}
+        self.deliveries = {DISCLOSURE_STEP: self._deliver_disclosure_log, SERVING_STEP: self._deliver_serving,
+                           **(deliveries or {})}
         if build is None:
             from flows.storage.transform import build_warehouse
 
@@ -262,6 +266,9 @@ class Publisher:
         steps = list(owed)
         if self._take_disclosure_log(prepared):
             steps.insert(0, Owed(DISCLOSURE_STEP, "disclosure log", {"publication_id": publication_id}))
+        if serving_url() is not None:
+            # Last: analysts' tools see the new marts once everything else about them is out.
+            steps.append(Owed(SERVING_STEP, "serving database", {"publication_id": publication_id}))
         self.outbox.create(publication_id, steps)
         commit_next(self.p)  # from here the new version is the platform's truth ...
         crash_point("after-commit")
@@ -366,6 +373,18 @@ class Publisher:
         publication_id = data["publication_id"]
         source = self.outbox.folder(publication_id) / DISCLOSURE_FILE
         write_private(self.p.disclosure / f"{publication_id}.csv", source.read_bytes(), self.p.disclosure)
+
+
+    def _deliver_serving(self, data: dict[str, Any]) -> None:
+        """The serving database's `marts` replaced with the published file's, unless it already
+        holds that publication (a step left by an earlier run, delivered after a newer one)."""
+        url = serving_url()
+        if url is None:
+            return  # serving was switched off since the step was owed
+        with PublishedFile(self.p.published_db) as published:
+            current = latest_publication(published)
+        if served_publication(url) != current:
+            serve_published(self.p.published_db, url, serving_reader_role())
 
 
 def disclosure_log_path(p: Paths, publication_id: str) -> Path:

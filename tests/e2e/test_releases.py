@@ -25,7 +25,7 @@ from flows.reporting.release.datapackage import validate_package
 from flows.storage.faults import CRASH_EXIT_CODE
 from tests.disclosure import THRESHOLD, small_area_responses, write_delivery
 from tests.return_edits import rewrite_csv
-from tests.support import run_iaow
+from tests.support import copy_published_home, run_iaow
 
 EMBARGOED = "placeholder-area-c-2014"  # report published after the cut-off
 UNDATED = "northumbria-2013"  # no report date recorded: under embargo too
@@ -120,12 +120,7 @@ def test_numeric_columns_hold_only_numbers_and_the_status_says_why_one_is_empty(
 @pytest.fixture(scope="module")
 def release_home(demo_home, tmp_path_factory) -> Path:
     """A data directory of its own holding the demo's published programme, its key and its archive."""
-    home = tmp_path_factory.mktemp("release home o'brien")
-    demo = paths()
-    for folder in ("warehouse", "secrets", "archive"):
-        shutil.copytree(demo.home / folder, home / folder, symlinks=True,
-                        ignore=shutil.ignore_patterns(".next", ".publish", ".outbox", ".release", "*.lock"))
-    return home
+    return copy_published_home(paths().home, tmp_path_factory.mktemp("release home o'brien"))
 
 
 def iaow(home: Path, *args: str):

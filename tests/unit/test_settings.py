@@ -95,8 +95,13 @@ def test_a_secret_setting_is_never_shown_nor_passed_on_unless_asked(monkeypatch)
     with pytest.raises(ConfigurationError) as refused:
         setting("IAOW_PSEUDONYM_KEY")
     assert "too-short" not in str(refused.value)
-    assert [name for name, declared in SETTINGS.items() if declared.secret] == ["IAOW_PSEUDONYM_KEY"]
+    assert [name for name, declared in SETTINGS.items() if declared.secret] == ["IAOW_PSEUDONYM_KEY", "IAOW_SERVING_URL"]
+    monkeypatch.setenv("IAOW_SERVING_URL", "not a url with a s3cret")
+    with pytest.raises(ConfigurationError) as refused:
+        setting("IAOW_SERVING_URL")
+    assert "s3cret" not in str(refused.value)
     assert "IAOW_PSEUDONYM_KEY" not in config.child_environment(IAOW_HOME="/elsewhere")
+    assert "IAOW_SERVING_URL" not in config.child_environment(IAOW_HOME="/elsewhere")
     assert config.child_environment(IAOW_HOME="/elsewhere")["IAOW_HOME"] == "/elsewhere"
     assert config.child_environment(keep_secrets=True)["IAOW_PSEUDONYM_KEY"] == "too-short"
 
