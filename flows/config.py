@@ -74,6 +74,12 @@ def _postgres_url(text: str) -> str:
     return text
 
 
+def _credential(text: str) -> str:
+    if not re.fullmatch(r"[^:\s]+:\S{12,}", text):
+        raise ValueError("must be user:password, the password at least 12 characters, no spaces")
+    return text
+
+
 def _role(text: str) -> str:
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", text):
         raise ValueError("must be a role name: lower-case letters, digits and underscores, at most 63")
@@ -115,6 +121,15 @@ SETTINGS: dict[str, Setting] = {
                 _key, default_text="generated once into `secrets/pseudonym.key`", secret=True),
         Setting("IAOW_PREFECT_HOST", "127.0.0.1", "where the local Prefect server listens"),
         Setting("IAOW_PREFECT_PORT", "4200", "port of the local Prefect server", _whole_number(1, 65535)),
+        Setting("IAOW_PREFECT_DATABASE_URL", None, "run the local Prefect server (`iaow up`) on this PostgreSQL database "
+                "(`postgresql://user:password@host:port/db`) instead of SQLite under `.prefect/`; Prefect migrates it "
+                "at start. Passed on to the Prefect server only", _postgres_url,
+                default_text="unset: SQLite under `.prefect/`", secret=True),
+        Setting("IAOW_PREFECT_AUTH", None, "`user:password`: the Prefect server refuses every request without this "
+                "credential (HTTP basic auth), and every client of the platform sends it (worker, watcher, `iaow`, "
+                "tests); the Prefect UI asks for it. Given to the server as PREFECT_SERVER_API_AUTH_STRING and to "
+                "clients as PREFECT_API_AUTH_STRING, never to Chromium or the dashboard", _credential,
+                default_text="unset: no authentication (one machine, loopback only)", secret=True),
         Setting("IAOW_RESCORE_CRON", "30 2 * * *", "when the programme-wide rescore runs (cron, Europe/London)", _cron),
         Setting("IAOW_MAINTENANCE_CRON", "0 4 * * 0", "when old flow runs, logs and artifacts are pruned (cron, Europe/London)", _cron),
         Setting("IAOW_RELEASE_CRON", "*/15 * * * *", "how often the scheduled deployment looks for a statistical "
@@ -173,11 +188,21 @@ def check_settings() -> None:
         setting(name)
 
 
-def child_environment(keep_secrets: bool = False, **values: str) -> dict[str, str]:
+# Prefect's own settings that carry a secret: the server's (given to it alone, by the services
+# that start it) and the client credential (for processes that call the Prefect API).
+PREFECT_SERVER_SECRETS = ("PREFECT_SERVER_API_AUTH_STRING", "PREFECT_API_DATABASE_CONNECTION_URL")
+PREFECT_CLIENT_SECRET = "PREFECT_API_AUTH_STRING"
+
+
+def child_environment(keep_secrets: bool = False, prefect_client: bool = True, **values: str) -> dict[str, str]:
     """The environment for a child process: this one's, plus `values`, without the secret settings
-    (the pseudonym key) unless the child needs them. Only the worker, which runs the flows, does."""
+    (the pseudonym key, the serving database) unless the child needs them (only the worker, which
+    runs the flows, does), never the Prefect server's secrets unless given in `values`, and the
+    Prefect credential only to a process that calls the Prefect API (`prefect_client`)."""
     secret = set() if keep_secrets else {name for name, declared in SETTINGS.items() if declared.secret}
-    return {key: value for key, value in {**os.environ, **values}.items() if key not in secret}
+    secret |= set(PREFECT_SERVER_SECRETS) | (set() if prefect_client else {PREFECT_CLIENT_SECRET})
+    environment = {key: value for key, value in os.environ.items() if key not in secret}
+    return {**environment, **values}
 
 
 # ------------------------------------------------------------------ the settings, by name
@@ -220,6 +245,16 @@ def quarantine_days() -> int:
 def published_group() -> int | None:
     """The gid given what is published (IAOW_PUBLISHED_GROUP), or None: readable by everyone."""
     return setting("IAOW_PUBLISHED_GROUP")
+
+
+def prefect_database_url() -> str | None:
+    """IAOW_PREFECT_DATABASE_URL in the form Prefect's server wants (the asyncpg driver)."""
+    url = setting("IAOW_PREFECT_DATABASE_URL")
+    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+asyncpg://", url) if url else None
+
+
+def prefect_auth() -> str | None:
+    return setting("IAOW_PREFECT_AUTH")
 
 
 def serving_url() -> str | None:
@@ -445,5 +480,8 @@ def prepare_environment() -> None:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }
+    credential = setting("IAOW_PREFECT_AUTH")
+    if credential:
+        defaults[PREFECT_CLIENT_SECRET] = credential  # every client this process starts or is
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

@@ -52,7 +52,7 @@ def print_to_pdf(html: Path, pdf: Path) -> Path:
         command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={partial}", html.resolve().as_uri()]
         try:
             finished = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S,
-                                      env=child_environment())  # never the pseudonym key
+                                      env=child_environment(prefect_client=False))  # no key, no credential
         except subprocess.TimeoutExpired as timeout:
             raise PdfUnavailable(f"Chromium did not print {html} within {PRINT_TIMEOUT_S} s") from timeout
     if finished.returncode != 0 or not partial.exists() or partial.read_bytes()[:5] != b"%PDF-":

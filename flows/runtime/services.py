@@ -12,6 +12,7 @@ dashboard. Starting one first tightens what an older version left open (`secure_
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -21,7 +22,16 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.config import Paths, child_environment, prefect_api_url, prefect_ui_url, retention_days
+from flows.config import (
+    PREFECT_CLIENT_SECRET,
+    Paths,
+    child_environment,
+    prefect_api_url,
+    prefect_auth,
+    prefect_database_url,
+    prefect_ui_url,
+    retention_days,
+)
 from flows.storage.files import PRIVATE_FILE, PRIVATE_UMASK, private_folder, secure_data_directory
 from flows.storage.keys import check_key
 
@@ -38,11 +48,18 @@ class ServiceStatus:
 
 
 def server_healthy(api_url: str | None = None, timeout: float = 1.0) -> bool:
+    request = urllib.request.Request(f"{api_url or prefect_api_url()}/health", headers=auth_headers())
     try:
-        with urllib.request.urlopen(f"{api_url or prefect_api_url()}/health", timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status == 200
     except OSError:
         return False
+
+
+def auth_headers() -> dict[str, str]:
+    """HTTP basic auth for the Prefect API, when a credential is set (IAOW_PREFECT_AUTH)."""
+    credential = os.environ.get(PREFECT_CLIENT_SECRET) or prefect_auth()
+    return {"Authorization": "Basic " + base64.b64encode(credential.encode()).decode()} if credential else {}
 
 
 def _pid_file(p: Paths, name: str = SERVER_PID_FILE) -> Path:
@@ -69,8 +86,15 @@ def status(p: Paths) -> ServiceStatus:
 
 
 def server_environment(p: Paths) -> dict[str, str]:
-    """The server's environment: no pseudonym key (it never sees a return)."""
+    """The server's environment: no pseudonym key (it never sees a return); its database (SQLite
+    under .prefect/, or IAOW_PREFECT_DATABASE_URL's PostgreSQL) and its credential, if set."""
+    secrets = {}
+    if prefect_database_url():
+        secrets["PREFECT_API_DATABASE_CONNECTION_URL"] = prefect_database_url()
+    if prefect_auth():
+        secrets["PREFECT_SERVER_API_AUTH_STRING"] = prefect_auth()
     return child_environment(
+        **secrets,
         PREFECT_HOME=str(p.prefect_home),
         # The server's own log keeps every level; only CLI consoles are kept quiet.
         PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="0",
@@ -193,8 +217,9 @@ def background_environment(p: Paths, name: str) -> dict[str, str]:
 
 
 def dashboard_environment() -> dict[str, str]:
-    """The dashboard's environment: it reads the published file only, and never needs the key."""
-    return child_environment()
+    """The dashboard's environment: it reads the published file only, and never needs the key, nor
+    the Prefect credential."""
+    return child_environment(prefect_client=False)
 
 
 def wait_until_worker_ready(p: Paths, timeout: float = READY_TIMEOUT_S) -> bool:

@@ -95,7 +95,8 @@ def test_a_secret_setting_is_never_shown_nor_passed_on_unless_asked(monkeypatch)
     with pytest.raises(ConfigurationError) as refused:
         setting("IAOW_PSEUDONYM_KEY")
     assert "too-short" not in str(refused.value)
-    assert [name for name, declared in SETTINGS.items() if declared.secret] == ["IAOW_PSEUDONYM_KEY", "IAOW_SERVING_URL"]
+    assert [name for name, declared in SETTINGS.items() if declared.secret] == [
+        "IAOW_PSEUDONYM_KEY", "IAOW_PREFECT_DATABASE_URL", "IAOW_PREFECT_AUTH", "IAOW_SERVING_URL"]
     monkeypatch.setenv("IAOW_SERVING_URL", "not a url with a s3cret")
     with pytest.raises(ConfigurationError) as refused:
         setting("IAOW_SERVING_URL")
@@ -104,6 +105,24 @@ def test_a_secret_setting_is_never_shown_nor_passed_on_unless_asked(monkeypatch)
     assert "IAOW_SERVING_URL" not in config.child_environment(IAOW_HOME="/elsewhere")
     assert config.child_environment(IAOW_HOME="/elsewhere")["IAOW_HOME"] == "/elsewhere"
     assert config.child_environment(keep_secrets=True)["IAOW_PSEUDONYM_KEY"] == "too-short"
+
+
+def test_the_prefect_credential_goes_to_prefect_clients_and_the_servers_secrets_to_no_child(monkeypatch):
+    monkeypatch.setenv("IAOW_PREFECT_AUTH", "short")
+    with pytest.raises(ConfigurationError) as refused:
+        setting("IAOW_PREFECT_AUTH")
+    assert "short" not in str(refused.value)
+    monkeypatch.setenv("PREFECT_API_AUTH_STRING", "team:a-long-password")
+    monkeypatch.setenv("PREFECT_SERVER_API_AUTH_STRING", "team:a-long-password")
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "postgresql+asyncpg://p:secret@db/prefect")
+    worker = config.child_environment(keep_secrets=True)
+    assert worker["PREFECT_API_AUTH_STRING"] == "team:a-long-password"
+    assert "PREFECT_SERVER_API_AUTH_STRING" not in worker and "PREFECT_API_DATABASE_CONNECTION_URL" not in worker
+    assert "PREFECT_API_AUTH_STRING" not in config.child_environment(prefect_client=False)  # Chromium, the dashboard
+    server = config.child_environment(PREFECT_SERVER_API_AUTH_STRING="team:a-long-password")
+    assert server["PREFECT_SERVER_API_AUTH_STRING"] == "team:a-long-password"
+    monkeypatch.setenv("IAOW_PREFECT_DATABASE_URL", "postgres://p:secret@db:5432/prefect")
+    assert config.prefect_database_url() == "postgresql+asyncpg://p:secret@db:5432/prefect"
 
 
 def test_the_published_group_is_a_group_of_this_user(monkeypatch):
