@@ -479,6 +479,9 @@ def prepare_environment() -> None:
         "GX_ANALYTICS_ENABLED": "false",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
+        # Every flow run says it is alive every 30 s (Prefect's minimum); a run whose heartbeats
+        # stop is marked Crashed by the automation the worker applies (flows/runtime/worker.py).
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
     }
     credential = setting("IAOW_PREFECT_AUTH")
     if credential:

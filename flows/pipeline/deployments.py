@@ -21,6 +21,7 @@ One ingest deployment per input kind (flows.sources.registry.KINDS), from the ki
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 from prefect import Flow
@@ -113,6 +114,47 @@ def specs(p: Paths) -> list[DeploymentSpec]:
             description="Publish the statistical release of a date (as_of, default today) now.",
         ),
     ]
+
+
+def unresponsive_runs_automation_name(p: Paths) -> str:
+    return f"crash-unresponsive-runs-{p.home_id}"
+
+
+async def apply_unresponsive_runs_automation(p: Paths, unresponsive_after_s: int) -> None:
+    """Prefect's own answer to a worker that dies mid-run (its "zombie flows" automation): a run of
+    this data directory whose heartbeats stop for `unresponsive_after_s` is marked Crashed. Made
+    once per data directory, by the first worker to start."""
+    from prefect.automations import Automation
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    name = unresponsive_runs_automation_name(p)
+    async with get_client() as client:
+        existing = await client.read_automations_by_name(name)
+    if existing:
+        # Kept, never recreated: a proactive trigger follows the runs whose heartbeats it has seen,
+        # and a second worker starting must not make it forget a run that is about to die.
+        return
+    await Automation(
+        name=name,
+        description="Marks a flow run of this data directory Crashed when its heartbeats stop: its worker died.",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed", "prefect.flow-run.Failed",
+                    "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            match_related=ResourceSpecification({"prefect.resource.id": [f"prefect.tag.home-{p.home_id}"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=unresponsive_after_s),
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED,
+                                    message=f"no heartbeat for {unresponsive_after_s} s: its worker stopped")],
+    ).acreate()
 
 
 async def apply_deployments(p: Paths) -> dict[UUID, Flow]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -24,9 +25,11 @@ import psycopg
 import pytest
 
 from flows import demo
-from flows.config import REPO_ROOT
+from flows.config import REPO_ROOT, Paths
 from flows.sources.base import READY_MARKER
+from tests.integration.test_event_driven import drop, published_hashes, sha_of, wait_for
 from tests.postgres import fresh_database
+from tests.return_edits import rewrite_csv
 
 CREDENTIAL = "team:correct-horse-battery-staple"
 TIMEOUT_S = 240
@@ -56,9 +59,15 @@ def team(postgres_url, tmp_path_factory):
 
     up = iaow("up")
     assert up.returncode == 0, up.stdout + up.stderr
+    # A second worker, as on a second machine sharing the data directory.
+    with open(home / "second-worker.log", "ab") as log:
+        second = subprocess.Popen([sys.executable, "-m", "flows.cli", "worker"], cwd=REPO_ROOT, env=environment,
+                                  stdout=log, stderr=subprocess.STDOUT)
     try:
         yield home, port, environment, iaow
     finally:
+        second.kill()
+        second.wait()
         iaow("down")
 
 
@@ -119,3 +128,88 @@ def test_a_dropped_return_publishes_itself_and_is_served_on_the_team_setup(team,
     for path in Path(home).rglob("*"):
         if path.is_file() and path.suffix in {".log", ".json", ".md", ".html", ".csv", ".txt", ".yaml", ""}:
             assert password not in path.read_text(errors="replace"), path
+
+
+def flip(row: int):
+    def transform(folder: Path) -> None:
+        def change(rows):
+            rows[row][2] = {"yes": "no", "no": "yes", "n/a": "n/a"}[rows[row][2]]
+
+        rewrite_csv(folder / "answers.csv", change)
+
+    return transform
+
+
+def test_twelve_returns_at_once_with_two_workers_are_each_published_once(team, tmp_path):
+    home, _, _, _ = team
+    p = Paths(home)
+    returns = tmp_path / "returns"
+    demo.write_demo_programme(returns)
+    names = sorted(path.name for path in (returns / "inspections").iterdir() if path.name != "placeholder-area-a-2013")
+    folders = [drop(returns / "inspections" / name, p) for name in names]
+    # two versions of the first return at once, as a correction sent twice in a hurry
+    folders.append(drop(returns / "inspections" / "placeholder-area-a-2013", p, transform=flip(5)))
+    hashes = [sha_of(folder) for folder in folders]
+    second = tmp_path / "second" / "placeholder-area-a-2013"
+    shutil.copytree(returns / "inspections" / "placeholder-area-a-2013", second)
+    flip(6)(second)
+    wait_for("the first version's publication", lambda: hashes[-1] in published_hashes(p), timeout=TIMEOUT_S)
+    folders.append(drop(second, p))
+    hashes.append(sha_of(folders[-1]))
+    assert len(set(hashes)) == 12
+    wait_for("all twelve publications", lambda: all(h in published_hashes(p) for h in hashes), timeout=900)
+    counts = published_hashes(p)
+    assert [counts.count(h) for h in hashes] == [1] * 12
+    logs = (home / "logs" / "worker.log").read_text() + (home / "second-worker.log").read_text()
+    assert "Traceback" not in logs
+
+
+def test_a_worker_killed_mid_run_is_crashed_and_its_return_published_once_by_the_other(team, tmp_path):
+    """kill -9 of the worker holding the writer slot: its run ends Crashed (no heartbeat for
+    UNRESPONSIVE_AFTER_S), and the surviving worker runs the return again, which publishes it once."""
+    from flows.runtime.worker import UNRESPONSIVE_AFTER_S
+    from flows.storage.writer import holder_record
+
+    home, _, environment, _ = team
+    p = Paths(home)
+    returns = tmp_path / "returns"
+    demo.write_demo_programme(returns)
+    folder = drop(returns / "inspections" / "placeholder-area-b-2013", p, transform=flip(7))
+    sha = sha_of(folder)
+    workers = {int((p.run / "worker.pid").read_text())} | set(worker_pids(home))
+    holder = wait_for("a worker in the writer slot", lambda: holder_record(p).get("pid") in workers and holder_record(p)["pid"],
+                      timeout=TIMEOUT_S)
+    os.kill(holder, signal.SIGKILL)
+    killed_at = time.monotonic()
+
+    crashed = wait_for("the run marked Crashed", lambda: crashed_runs(environment, "ingest-placeholder-area-b-2013"),
+                       timeout=UNRESPONSIVE_AFTER_S + 120)
+    to_crashed = time.monotonic() - killed_at
+    wait_for("the return published", lambda: sha in published_hashes(p), timeout=180)
+    to_published = time.monotonic() - killed_at
+    assert published_hashes(p).count(sha) == 1
+    assert crashed and to_published < UNRESPONSIVE_AFTER_S + 150
+    print(f"kill -9 to Crashed: {to_crashed:.0f} s; to published by the other worker: {to_published:.0f} s")
+
+
+def worker_pids(home: Path) -> list[int]:
+    found = subprocess.run(["pgrep", "-f", "flows.cli worker"], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found if f"IAOW_HOME={home}" in Path(f"/proc/{pid}/environ").read_bytes().replace(b"\0", b"\n").decode(errors="replace")]
+
+
+def crashed_runs(environment: dict, name: str) -> list:
+    script = (
+        "import asyncio, sys\n"
+        "from prefect.client.orchestration import get_client\n"
+        "from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName\n"
+        "async def main():\n"
+        "    async with get_client() as c:\n"
+        f"        runs = await c.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[{name!r}])))\n"
+        "        print(' '.join(f'{r.state.type.value}:{r.state.name}:{r.id}' for r in runs))\n"
+        "asyncio.run(main())\n"
+    )
+    env = {**environment, "PREFECT_API_URL": f"http://127.0.0.1:{environment['IAOW_PREFECT_PORT']}/api",
+           "PREFECT_API_AUTH_STRING": CREDENTIAL}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=REPO_ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return [state for state in out.stdout.split() if state.startswith("CRASHED")]
