@@ -160,6 +160,9 @@ SETTINGS: dict[str, Setting] = {
                 "batches and single inputs use one", _whole_number(1), default_text="the machine's cores"),
         Setting("IAOW_CRASH_AT", None, "fault tests only: the named crash point at which the process exits abruptly "
                 "(`flows/storage/faults.py`)", default_text="unset: never", audience="developers"),
+        Setting("IAOW_TEST_POSTGRES_URL", None, "tests and `bench/bench_team.py` only: a PostgreSQL superuser URL "
+                "to use instead of starting a throwaway cluster", _postgres_url,
+                default_text="unset: the tests start a throwaway cluster of their own", audience="developers", secret=True),
         Setting("IAOW_DBT_DATABASE", None, "set by the platform for each dbt invocation: the DuckDB file dbt builds "
                 "(read by `dbt/profiles.yml`); never set it by hand", default_text="set per build", audience="developers"),
     )

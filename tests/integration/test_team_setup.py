@@ -59,15 +59,22 @@ def team(postgres_url, tmp_path_factory):
 
     up = iaow("up")
     assert up.returncode == 0, up.stdout + up.stderr
-    # A second worker, as on a second machine sharing the data directory.
-    with open(home / "second-worker.log", "ab") as log:
-        second = subprocess.Popen([sys.executable, "-m", "flows.cli", "worker"], cwd=REPO_ROOT, env=environment,
-                                  stdout=log, stderr=subprocess.STDOUT)
+    started: list[subprocess.Popen] = []
+
+    def second_worker() -> subprocess.Popen:
+        """Another worker, as on another machine sharing the data directory."""
+        with open(home / "second-worker.log", "ab") as log:
+            started.append(subprocess.Popen([sys.executable, "-m", "flows.cli", "worker"], cwd=REPO_ROOT,
+                                            env=environment, stdout=log, stderr=subprocess.STDOUT))
+        return started[-1]
+
+    second_worker()
     try:
-        yield home, port, environment, iaow
+        yield home, port, environment, iaow, second_worker
     finally:
-        second.kill()
-        second.wait()
+        for worker in started:
+            worker.kill()
+            worker.wait()
         iaow("down")
 
 
@@ -86,14 +93,14 @@ def api(port: int, path: str, credential: str | None) -> int:
 
 
 def test_the_server_refuses_a_request_without_the_credential(team):
-    _, port, _, _ = team
+    _, port, _, _, _ = team
     assert api(port, "/flows/filter", None) == 401
     assert api(port, "/flows/filter", "team:a-wrong-password-here") == 401
     assert api(port, "/flows/filter", CREDENTIAL) == 200
 
 
 def test_a_dropped_return_publishes_itself_and_is_served_on_the_team_setup(team, tmp_path):
-    home, port, environment, iaow = team
+    home, port, environment, iaow, _ = team
     staging = tmp_path / "staging"
     demo.write_demo_programme(staging)
     source = staging / "inspections" / "placeholder-area-a-2013"
@@ -140,8 +147,41 @@ def flip(row: int):
     return transform
 
 
+def test_a_worker_killed_mid_run_is_crashed_and_its_return_published_once_by_the_other(team, tmp_path):
+    """kill -9 of the worker holding the writer slot: its run ends Crashed (no heartbeat for
+    UNRESPONSIVE_AFTER_S), and the surviving worker runs the return again, which publishes it once."""
+    from flows.runtime.worker import UNRESPONSIVE_AFTER_S
+    from flows.storage.writer import holder_record
+
+    home, _, environment, iaow, second_worker = team
+    p = Paths(home)
+    returns = tmp_path / "returns"
+    demo.write_demo_programme(returns)
+    folder = drop(returns / "inspections" / "placeholder-area-b-2013", p, transform=flip(7))
+    sha = sha_of(folder)
+    background = int((p.run / "worker.pid").read_text())  # the one `iaow up` started
+    workers = {background} | set(worker_pids(home))
+    holder = wait_for("a worker in the writer slot", lambda: holder_record(p).get("pid") in workers and holder_record(p)["pid"],
+                      timeout=TIMEOUT_S)
+    os.kill(holder, signal.SIGKILL)
+    killed_at = time.monotonic()
+
+    crashed = wait_for("the run marked Crashed", lambda: crashed_runs(environment, "ingest-placeholder-area-b-2013"),
+                       timeout=UNRESPONSIVE_AFTER_S + 300)
+    to_crashed = time.monotonic() - killed_at
+    wait_for("the return published", lambda: sha in published_hashes(p), timeout=180)
+    to_published = time.monotonic() - killed_at
+    assert published_hashes(p).count(sha) == 1
+    assert crashed and to_published < UNRESPONSIVE_AFTER_S + 330
+    print(f"kill -9 to Crashed: {to_crashed:.0f} s; to published by the other worker: {to_published:.0f} s")
+    # The machine comes back: its service manager starts the worker again (here: whichever died).
+    assert iaow("up").returncode == 0  # restarts the background worker if it was the one killed
+    if holder != background:
+        second_worker()
+
+
 def test_twelve_returns_at_once_with_two_workers_are_each_published_once(team, tmp_path):
-    home, _, _, _ = team
+    home, _, _, _, _ = team
     p = Paths(home)
     returns = tmp_path / "returns"
     demo.write_demo_programme(returns)
@@ -162,34 +202,6 @@ def test_twelve_returns_at_once_with_two_workers_are_each_published_once(team, t
     assert [counts.count(h) for h in hashes] == [1] * 12
     logs = (home / "logs" / "worker.log").read_text() + (home / "second-worker.log").read_text()
     assert "Traceback" not in logs
-
-
-def test_a_worker_killed_mid_run_is_crashed_and_its_return_published_once_by_the_other(team, tmp_path):
-    """kill -9 of the worker holding the writer slot: its run ends Crashed (no heartbeat for
-    UNRESPONSIVE_AFTER_S), and the surviving worker runs the return again, which publishes it once."""
-    from flows.runtime.worker import UNRESPONSIVE_AFTER_S
-    from flows.storage.writer import holder_record
-
-    home, _, environment, _ = team
-    p = Paths(home)
-    returns = tmp_path / "returns"
-    demo.write_demo_programme(returns)
-    folder = drop(returns / "inspections" / "placeholder-area-b-2013", p, transform=flip(7))
-    sha = sha_of(folder)
-    workers = {int((p.run / "worker.pid").read_text())} | set(worker_pids(home))
-    holder = wait_for("a worker in the writer slot", lambda: holder_record(p).get("pid") in workers and holder_record(p)["pid"],
-                      timeout=TIMEOUT_S)
-    os.kill(holder, signal.SIGKILL)
-    killed_at = time.monotonic()
-
-    crashed = wait_for("the run marked Crashed", lambda: crashed_runs(environment, "ingest-placeholder-area-b-2013"),
-                       timeout=UNRESPONSIVE_AFTER_S + 120)
-    to_crashed = time.monotonic() - killed_at
-    wait_for("the return published", lambda: sha in published_hashes(p), timeout=180)
-    to_published = time.monotonic() - killed_at
-    assert published_hashes(p).count(sha) == 1
-    assert crashed and to_published < UNRESPONSIVE_AFTER_S + 150
-    print(f"kill -9 to Crashed: {to_crashed:.0f} s; to published by the other worker: {to_published:.0f} s")
 
 
 def worker_pids(home: Path) -> list[int]:

@@ -96,7 +96,7 @@ def test_a_secret_setting_is_never_shown_nor_passed_on_unless_asked(monkeypatch)
         setting("IAOW_PSEUDONYM_KEY")
     assert "too-short" not in str(refused.value)
     assert [name for name, declared in SETTINGS.items() if declared.secret] == [
-        "IAOW_PSEUDONYM_KEY", "IAOW_PREFECT_DATABASE_URL", "IAOW_PREFECT_AUTH", "IAOW_SERVING_URL"]
+        "IAOW_PSEUDONYM_KEY", "IAOW_PREFECT_DATABASE_URL", "IAOW_PREFECT_AUTH", "IAOW_SERVING_URL", "IAOW_TEST_POSTGRES_URL"]
     monkeypatch.setenv("IAOW_SERVING_URL", "not a url with a s3cret")
     with pytest.raises(ConfigurationError) as refused:
         setting("IAOW_SERVING_URL")
