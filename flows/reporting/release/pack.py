@@ -16,10 +16,10 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flows.core.figures import missing
 from flows.core.inert import spreadsheet_safe
 from flows.reporting.release import readme
 from flows.reporting.release.datapackage import data_package, validate_package
@@ -39,7 +39,7 @@ def spreadsheet_name(info: ReleaseInfo) -> str:
 
 
 def _cell(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if missing(value):
         return ""
     if isinstance(value, str):
         return spreadsheet_safe(value)  # text from a return is never a formula in a spreadsheet
@@ -58,10 +58,8 @@ def csv_bytes(table: ReleaseTable) -> bytes:
 def parquet_table(table: ReleaseTable) -> pa.Table:
     columns = {}
     for column in table.columns:
-        values = [None if _cell(value) == "" and column.type != "string" else value
-                  for value in table.rows[column.name].tolist()]
-        if column.type == "string":
-            values = [None if value is None or value is pd.NA else str(value) for value in values]
+        text = column.type == "string"
+        values = [None if missing(value) else str(value) if text else value for value in table.rows[column.name].tolist()]
         columns[column.name] = pa.array(values, type=ARROW_TYPES[column.type])
     return pa.table(columns)
 

@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from flows.reporting.release.model import STATUS_COLUMN, ReleaseColumn, ReleaseTable
+from flows.core.figures import missing
+from flows.reporting.release.model import MISSING_MARKERS, STATUS_COLUMN, ReleaseColumn, ReleaseTable
 from flows.reporting.release.tables import join_markers, typed_frame
 
 REVISIONS_TABLE = "revisions"
@@ -48,8 +49,8 @@ class RevisionContext:
 
 def _text(value: Any, status: str) -> str:
     """A value as the log shows it: the number or text, or the row's status marker when it is empty."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        withheld = [marker for marker in status.split() if marker in {"[c]", "[x]", "[z]"}]
+    if missing(value):
+        withheld = [marker for marker in status.split() if marker in MISSING_MARKERS]
         return withheld[0] if withheld else ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -132,7 +133,7 @@ def mark_revisions(tables: Sequence[ReleaseTable], previous: Path | None,
 
 def _norm(value: Any) -> Any:
     """A value as compared: missing is missing whatever its type; dates and numbers by value."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if missing(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()

@@ -29,6 +29,7 @@ import gptables
 import pandas as pd
 from gptables.core.gptable import FormatList  # rich text; not re-exported by gptables/__init__
 
+from flows.core.figures import missing
 from flows.reporting.release.model import (
     STATUS_COLUMN,
     STATUS_MARKERS,
@@ -183,7 +184,7 @@ def _cells(table: ReleaseTable) -> pd.DataFrame:
 
 
 def _cell(value: Any, column: ReleaseColumn) -> Any:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if missing(value):
         return None
     if column.type == "integer":
         number = int(value)

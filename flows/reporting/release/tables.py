@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from flows.core.figures import missing
 from flows.reporting.release.model import STATUS_COLUMN, STATUS_MARKERS, ReleaseColumn, ReleaseTable
 from flows.reporting.tables import DERIVED_COLUMNS, Percentage
 from flows.storage.published import PublishedFile
@@ -48,13 +49,9 @@ def _none(record: Any, threshold: int) -> tuple[tuple[str, ...], tuple[str, ...]
     return (), ()
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
 def _score_status(record: Any, threshold: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # No case was relevant to any question of the outcome: nothing to score.
-    return (("[x]",), ()) if _missing(record.score) else ((), ())
+    return (("[x]",), ()) if missing(record.score) else ((), ())
 
 
 def _question_status(record: Any, threshold: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -68,13 +65,13 @@ def _question_status(record: Any, threshold: int) -> tuple[tuple[str, ...], tupl
 
 def _group_status(record: Any, threshold: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     markers = () if record.is_complete else ("[p]",)
-    return (*markers, *(("[x]",) if _missing(record.pooled_score) else ())), ()
+    return (*markers, *(("[x]",) if missing(record.pooled_score) else ())), ()
 
 
 def _comparison_status(record: Any, threshold: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     markers = () if record.is_complete else ("[p]",)
     # The first area of a group has no rest of the group to be compared with.
-    return (*markers, *(("[z]",) if _missing(record.rest_of_group_score) else ())), ()
+    return (*markers, *(("[z]",) if missing(record.rest_of_group_score) else ())), ()
 
 
 def _survey_status(record: Any, threshold: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -88,7 +85,7 @@ def _victim_status(record: Any, threshold: int) -> tuple[tuple[str, ...], tuple[
 
 
 def _context_status(record: Any, threshold: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (("[x]",), ()) if _missing(record.value) or _missing(record.national_value) else ((), ())
+    return (("[x]",), ()) if missing(record.value) or missing(record.national_value) else ((), ())
 
 
 Column = tuple[str, str] | tuple[Percentage, str]  # (query column or Percentage, frictionless type)
@@ -214,7 +211,7 @@ def _value(record: Any, column: str | Percentage, extra: dict[str, Any]) -> Any:
     if column in extra:
         return extra[column]
     value = getattr(record, column)
-    return None if _missing(value) else value
+    return None if missing(value) else value
 
 
 def join_markers(markers: Sequence[str]) -> str:
