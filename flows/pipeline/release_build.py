@@ -44,7 +44,8 @@ from flows.core.release_calendar import (
 from flows.reporting.release.model import ReleaseInfo, ReleaseNote, ReleaseTable
 from flows.reporting.release.pack import write_pack
 from flows.reporting.release.revisions import Published, RevisionContext, mark_revisions, revisions_table
-from flows.reporting.release.tables import load_sql, read_release_tables
+from flows.reporting import sql
+from flows.reporting.release.tables import read_release_tables
 from flows.sources.registry import INSPECTIONS
 from flows.storage.archive import Refused, read_regular
 from flows.storage.faults import crash_point
@@ -250,7 +251,7 @@ def _revision_context(p: Paths, built: PublishedFile, previous_id: str | None,
         return None
     descriptor = json.loads((p.releases / previous_id / "datapackage.json").read_text(encoding="utf-8"))
     since = dt.datetime.fromisoformat(descriptor["iaow_release"]["published_at"])
-    published = [Published(row[0], row[1], row[2]) for row in built.rows(load_sql("publications"), [since, since])]
+    published = [Published(row[0], row[1], row[2]) for row in built.rows(sql.load("release/publications"), [since, since])]
     previous_inspections = set()
     old = p.releases / previous_id / "inspections.csv"
     if old.exists():

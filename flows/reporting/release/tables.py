@@ -1,10 +1,11 @@
 """The tables of a statistical release, read from a warehouse cut to what the release may hold.
 
-Each table is declared once (`RELEASE_TABLES`): its query (`sql/<name>.sql`), the mart its columns
-come from (their descriptions are that mart's dbt column docs), the columns with their types,
-and the rule that gives each row its status. Percentages of 0-1 fractions are derived as the
-group report's CSV tables derive them (`flows.reporting.tables.Percentage`, rounded half up once,
-one decimal), so a figure reads the same in a report and in a release.
+Each table is declared once (`RELEASE_TABLES`): its query (`flows/reporting/sql/release/<name>.sql`,
+read as every report query is), the mart its columns come from (their descriptions are that mart's
+dbt column docs), the columns with their types, and the rule that gives each row its status.
+Percentages of 0-1 fractions are derived as the group report's CSV tables derive them
+(`flows.reporting.tables.Percentage`, rounded half up once, one decimal), so a figure reads the
+same in a report and in a release.
 
 Status (the Government Statistical Service's shorthand, one column per table): a withheld value
 is an empty cell and its row's status says why: [c] withheld under the disclosure rule, [x] not
@@ -17,18 +18,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from flows.core.figures import missing
+from flows.reporting import sql
 from flows.reporting.release.model import STATUS_COLUMN, STATUS_MARKERS, ReleaseColumn, ReleaseTable
 from flows.reporting.tables import DERIVED_COLUMNS, Percentage
 from flows.storage.published import PublishedFile
-
-SQL_FOLDER = Path(__file__).parent / "sql"
 
 # Columns no mart has: described here. Every other column's description is its mart's.
 RELEASE_COLUMNS = {
@@ -93,7 +91,7 @@ Column = tuple[str, str] | tuple[Percentage, str]  # (query column or Percentage
 
 @dataclass(frozen=True)
 class ReleaseTableSpec:
-    name: str  # query sql/<name>.sql, file stem, sheet
+    name: str  # query sql/release/<name>.sql, file stem, sheet
     title: str
     description: str
     source: str  # the mart its columns are described by
@@ -196,11 +194,6 @@ RELEASE_TABLES: tuple[ReleaseTableSpec, ...] = (
 )
 
 
-@cache
-def load_sql(name: str) -> str:
-    return (SQL_FOLDER / f"{name}.sql").read_text(encoding="utf-8")
-
-
 def describe(published: PublishedFile, source: str, column: str) -> str:
     return RELEASE_COLUMNS.get(column) or DERIVED_COLUMNS.get(column) or published.describe(source, column) or column
 
@@ -223,7 +216,7 @@ def join_markers(markers: Sequence[str]) -> str:
 def read_release_table(published: PublishedFile, spec: ReleaseTableSpec, threshold: int,
                        report_dates: dict[str, dt.date]) -> ReleaseTable:
     """One table of the release, from the (scope-built) warehouse open in `published`."""
-    records = published.records(load_sql(spec.name))
+    records = sql.records(published, f"release/{spec.name}")
     names = spec.column_names
     rows = []
     for record in records:
