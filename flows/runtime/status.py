@@ -111,16 +111,13 @@ def release_status(p: Paths, now: dt.datetime | None = None) -> list[str]:
 def serving_status(p: Paths) -> str | None:
     """Whether the serving database holds what is published (None: no serving database)."""
     from flows.config import serving_url
-    from flows.storage.serving import ServingFailed, latest_publication, served_publication
+    from flows.storage.serving import ServingFailed, served_publication
+    from flows.storage.warehouse import latest_publication_id
 
     url = serving_url()
     if url is None:
         return None
-    try:
-        with PublishedFile(p.published_db) as published:
-            current = latest_publication(published)
-    except PublishedFileMissing:
-        current = None
+    current = latest_publication_id(p.published_db) if p.published_db.exists() else None
     try:
         served = served_publication(url)
     except ServingFailed as failed:

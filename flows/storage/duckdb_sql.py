@@ -21,6 +21,11 @@ class UnsafePath(ValueError):
     """A path that cannot be written into SQL text safely (a NUL or a line break in it)."""
 
 
+def quote(identifier: str) -> str:
+    """An identifier as SQL text, each double quote doubled: "fct_outcome_scores"."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
 def path_literal(path: Path | str) -> str:
     """`path` as a SQL string literal: 'o''brien data/iaow.duckdb'."""
     text = str(path)

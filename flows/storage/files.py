@@ -226,6 +226,12 @@ class AlreadyPublished(Exception):
     """The folder a write-once publication would create is already there."""
 
 
+def _published_read_only(path: Path) -> None:
+    """Readable as published files are (`publish_mode`), and writable by nobody."""
+    publish_mode(path)
+    os.chmod(path, stat.S_IMODE(os.lstat(path).st_mode) & ~0o222)
+
+
 def publish_folder_once(staging: Path, target: Path) -> Path:
     """A folder written once and never again (a statistical release): every file in `staging`
     synced and made read-only (readable as published files are), then the folder renamed to
@@ -233,10 +239,8 @@ def publish_folder_once(staging: Path, target: Path) -> Path:
     for file in sorted(staging.iterdir()):
         with open(file, "rb") as handle:
             os.fsync(handle.fileno())
-        publish_mode(file)
-        os.chmod(file, stat.S_IMODE(os.lstat(file).st_mode) & ~0o222)
-    publish_mode(staging)
-    os.chmod(staging, stat.S_IMODE(os.lstat(staging).st_mode) & ~0o222)
+        _published_read_only(file)
+    _published_read_only(staging)
     sync_folder(staging)
     if target.exists():
         raise AlreadyPublished(str(target))

@@ -42,7 +42,7 @@ from typing import Any
 import duckdb
 
 from flows.config import Paths, serving_reader_role, serving_url
-from flows.storage.duckdb_sql import attach_read_only
+from flows.storage.duckdb_sql import attach_read_only, quote
 from flows.storage.faults import crash_point
 from flows.storage.files import (
     append_private_line,
@@ -55,9 +55,8 @@ from flows.storage.files import (
     secure_data_directory,
     write_private,
 )
-from flows.storage.published import PublishedFile
 from flows.storage.raw_zone import Publication, record_publication
-from flows.storage.serving import latest_publication, serve_published, served_publication
+from flows.storage.serving import serve_published, served_publication
 from flows.storage.warehouse import (
     WarehouseState,
     commit_next,
@@ -80,10 +79,6 @@ SERVING_STEP = "serving"  # the serving database's marts (flows.storage.serving)
 Loader = Callable[[duckdb.DuckDBPyConnection], None]
 Builder = Callable[[Paths, Path], Any]
 Delivery = Callable[[dict[str, Any]], None]
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def literal(text: str) -> str:
@@ -374,16 +369,13 @@ class Publisher:
         source = self.outbox.folder(publication_id) / DISCLOSURE_FILE
         write_private(self.p.disclosure / f"{publication_id}.csv", source.read_bytes(), self.p.disclosure)
 
-
     def _deliver_serving(self, data: dict[str, Any]) -> None:
         """The serving database's `marts` replaced with the published file's, unless it already
         holds that publication (a step left by an earlier run, delivered after a newer one)."""
         url = serving_url()
         if url is None:
             return  # serving was switched off since the step was owed
-        with PublishedFile(self.p.published_db) as published:
-            current = latest_publication(published)
-        if served_publication(url) != current:
+        if served_publication(url) != latest_publication_id(self.p.published_db):
             serve_published(self.p.published_db, url, serving_reader_role())
 
 

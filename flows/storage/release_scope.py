@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Paths
-from flows.storage.files import fresh_scratch, make_private
 from flows.storage.transform import build_warehouse
+from flows.storage.warehouse import stage_next
 
 
 class NothingPublished(Exception):
@@ -34,10 +34,8 @@ def build_release_scope(p: Paths, embargoed: set[str], key: str, tables: Sequenc
     removes it."""
     if not p.private_db.exists():
         raise NothingPublished(f"nothing is published yet ({p.private_db})")
-    target = fresh_scratch(p.release_scope_db)
-    # A commit renames a new file over private.duckdb: the file opened here stays one version.
-    shutil.copyfile(p.private_db, target)
-    make_private(target)
+    # A commit renames a new file over private.duckdb: the file copied here stays one version.
+    target = stage_next(p, p.release_scope_db)
     if not embargoed:
         return target
     ids = sorted(embargoed)

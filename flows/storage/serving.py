@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.storage.duckdb_sql import quote
 from flows.storage.published import PublishedFile
+from flows.storage.warehouse import LATEST_PUBLICATION_SQL
 
 SCHEMA = "marts"
 ADVISORY_LOCK = 4_207_157  # serialises loads from several workers into one serving database
@@ -56,20 +59,16 @@ def pg_type(duckdb_type: str) -> str:
     return TYPES.get(duckdb_type, "text")
 
 
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def redact(text: str, url: str) -> str:
     """An error as said to people: never the connection string's password."""
     password = re.match(r"^[a-z+]+://[^:/@]+:([^@]+)@", url)
     return text.replace(password[1], "***") if password else text
 
 
-def latest_publication(published: PublishedFile) -> str | None:
-    if not published.has_table("dim_publication"):
-        return None
-    rows = published.rows("select publication_id from marts.dim_publication order by published_at desc limit 1")
+def _snapshot_publication(published: PublishedFile) -> str | None:
+    """The publication of the snapshot being loaded (read from it, not from the path, which a
+    publication may replace meanwhile)."""
+    rows = published.rows(LATEST_PUBLICATION_SQL) if published.has_table("dim_publication") else []
     return rows[0][0] if rows else None
 
 
@@ -82,8 +81,7 @@ def served_publication(url: str) -> str | None:
             exists = connection.execute("select to_regclass('marts.dim_publication')").fetchone()[0]
             if exists is None:
                 return None
-            row = connection.execute(
-                "select publication_id from marts.dim_publication order by published_at desc limit 1").fetchone()
+            row = connection.execute(LATEST_PUBLICATION_SQL).fetchone()
             return row[0] if row else None
     except psycopg.Error as error:
         raise ServingFailed(redact(f"{type(error).__name__}: {error}".strip(), url)) from None
@@ -91,8 +89,6 @@ def served_publication(url: str) -> str | None:
 
 def serve_published(published_db: Path, url: str, reader_role: str) -> Served:
     """Replace schema `marts` of the serving database with the published file's, atomically."""
-    import time
-
     import psycopg
     from psycopg import sql
 
@@ -103,7 +99,7 @@ def serve_published(published_db: Path, url: str, reader_role: str) -> Served:
     try:
         with PublishedFile(published_db) as published, \
                 psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, autocommit=False) as connection:
-            publication_id = latest_publication(published)
+            publication_id = _snapshot_publication(published)
             tables = published.rows(
                 "select table_name, comment from duckdb_tables() where database_name = 'published' "
                 "and schema_name = ? order by table_name", [SCHEMA])

@@ -58,11 +58,15 @@ def table_exists(db: Path, schema: str, table: str) -> bool:
     return bool(query(db, "select 1 from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]))
 
 
+# The newest publication a set of marts carries; plain SQL, so the serving database answers it too.
+LATEST_PUBLICATION_SQL = "select publication_id from marts.dim_publication order by published_at desc, publication_id desc limit 1"
+
+
 def latest_publication_id(db: Path) -> str | None:
     """The newest publication a file carries (private or published): they must agree."""
     if not table_exists(db, "marts", "dim_publication"):
         return None
-    rows = query(db, "select publication_id from marts.dim_publication order by published_at desc, publication_id desc limit 1")
+    rows = query(db, LATEST_PUBLICATION_SQL)
     return rows[0][0] if rows else None
 
 
