@@ -22,7 +22,8 @@ from flows.config import ConfigurationError, check_settings, paths, prefect_ui_u
 from flows.storage.files import PRIVATE_UMASK
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PLATFORM = 0, 1, 2, 3
-PUBLISHING_COMMANDS = ("ingest", "demo", "rebuild")  # release: a crash leaves no release folder, nothing to say  # after a platform error in these, say what stands
+# After a platform error in these, say what stands (a release needs not: a crash leaves no folder).
+PUBLISHING_COMMANDS = ("ingest", "demo", "rebuild")
 UNCHECKED_COMMANDS = ("down", "status")  # work whatever the settings say: stopping must always be possible
 
 
@@ -179,15 +180,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
-def _as_of(text: str | None):
+def _release_date(text: str):
+    """--as-of, parsed by argparse (a bad one is a usage error, exit 2)."""
     import datetime as dt
 
-    if text is None:
-        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--as-of {text!r}: must be a date written YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a date written YYYY-MM-DD") from None
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -196,17 +196,12 @@ def cmd_release(args: argparse.Namespace) -> int:
     from flows.pipeline.release_build import ReleaseRefused
     from flows.storage.release_scope import NothingPublished
 
-    try:
-        as_of = _as_of(args.as_of)
-    except argparse.ArgumentTypeError as error:
-        _say(f"iaow release: {error}", err=True)
-        return EXIT_USAGE
     ensure_server()
     from flows.pipeline.release import release
 
     try:
         with home_tags():
-            outcome = asyncio.run(release(as_of.isoformat() if as_of else None))
+            outcome = asyncio.run(release(args.as_of.isoformat() if args.as_of else None))
     except ReleaseInputRejected as rejected:
         _say(f"iaow release: {rejected}", err=True)
         return EXIT_REJECTED
@@ -475,7 +470,7 @@ def parser() -> argparse.ArgumentParser:
     release = commands.add_parser(
         "release", help="publish the statistical release of a date now, into releases/<date>/ (once: an existing "
         "release is never rebuilt); the scheduled deployment publishes the calendar's at their time")
-    release.add_argument("--as-of", metavar="DATE", help="the release's date, YYYY-MM-DD (default: today, UK time); "
+    release.add_argument("--as-of", metavar="DATE", type=_release_date, help="the release's date, YYYY-MM-DD (default: today, UK time); "
                          "its cut-off is the calendar's for that date, else the date itself")
     release.set_defaults(run=cmd_release)
 

@@ -22,6 +22,7 @@ import json
 import secrets
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ def _read(path: Path) -> str:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except Refused as refused:
-        raise ReleaseInputRejected([Finding(path.name, "must be a plain file of at most 1 MB", "release.file.regular",
+        raise ReleaseInputRejected([Finding(path.name, f"must be a plain file of at most {MAX_FILE_BYTES:,} bytes", "release.file.regular",
                                             detail=refused.what)]) from None
     try:
         return data.decode("utf-8")
@@ -140,12 +141,13 @@ def release_lock(p: Paths) -> Iterator[None]:
 
 def _discard_staging(p: Paths) -> None:
     for leftover in p.releases.glob(f"{STAGING_PREFIX}*"):
-        _make_writable(leftover)
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove_staging(leftover)
 
 
-def _make_writable(folder: Path) -> None:
+def _remove_staging(folder: Path) -> None:
+    """A staging folder, even one already made read-only on its way to being published."""
     folder.chmod(0o700)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _check_may_build(slot: ReleaseSlot, on_calendar: bool, now: dt.datetime, existing: list[str]) -> None:
@@ -219,8 +221,7 @@ def publish_release(p: Paths, as_of: dt.date | None = None, now: dt.datetime | N
         finally:
             discard_release_scope(p)
             if staging.exists():
-                _make_writable(staging)
-                shutil.rmtree(staging, ignore_errors=True)
+                _remove_staging(staging)
     return ReleaseOutcome(slot.release_id, target, "published", slot.cut_off, files, len(released),
                           len(published - released), provisional, len(log), time.perf_counter() - started)
 
@@ -270,9 +271,7 @@ def _changes(log: list[dict[str, str]], previous_id: str | None, context: Revisi
     new = sorted(released - context.previous_inspections)
     lines = [f"Compared with the release of {previous_id}: {len(new)} inspection(s) added"
              + (f" ({', '.join(new)})" if new else "") + f", {len(log)} value(s) revised (listed in revisions.csv)."]
-    by_table: dict[str, int] = {}
-    for line in log:
-        by_table[line["table_name"]] = by_table.get(line["table_name"], 0) + 1
+    by_table = Counter(line["table_name"] for line in log)
     lines += [f"{table}: {count} value(s) revised" for table, count in sorted(by_table.items())]
     return lines
 

@@ -3,8 +3,8 @@
 Several workers (on several machines sharing the data directory) may serve one programme:
 - a worker claims a run by moving it to Pending on the server before running it; the server
   accepts that for one worker only, so no run is executed twice;
-- every run sends Prefect's flow-run heartbeats (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, every
-  HEARTBEAT_S), and the automation `crash-unresponsive-runs-<home>` (flows.pipeline.deployments)
+- every run sends Prefect's flow-run heartbeats (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, every 30 s,
+  set by flows.config.prepare_environment), and the automation `crash-unresponsive-runs-<home>` (flows.pipeline.deployments)
   marks a run whose heartbeats stop for UNRESPONSIVE_AFTER_S Crashed: its worker died;
 - every worker looks for such crashed runs of its deployments and runs each once more (a new
   run of the same deployment and parameters, with an idempotency key, so two workers create one);
@@ -36,8 +36,7 @@ log = logging.getLogger("iaow.worker")
 POLL_SECONDS = 0.5
 
 
-HEARTBEAT_S = 30  # Prefect's minimum
-UNRESPONSIVE_AFTER_S = 90  # three missed heartbeats
+UNRESPONSIVE_AFTER_S = 90  # three missed heartbeats (one every 30 s)
 RECONCILE_EVERY_S = 10.0
 RERUN_TAG = "rerun-after-crash"
 CRASHED_LOOKBACK = dt.timedelta(days=1)
