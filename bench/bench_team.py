@@ -21,7 +21,6 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,32 +45,7 @@ def flipped(row: int):
     return change
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def published_hashes(home: Path) -> list[str]:
-    from flows.storage.warehouse import query
-
-    private = home / "warehouse" / "private.duckdb"
-    if not private.exists():
-        return []
-    return [row[0] for row in query(private, "select return_sha256 from raw.publications where return_sha256 is not null")]
-
-
-def wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    sys.exit(f"timed out waiting for {what}")
-
-
-def crashed(environment: dict, port: int, name: str) -> bool:
+def crashed(name: str) -> bool:
     async def read():
         from prefect.client.orchestration import get_client
         from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
@@ -88,8 +62,8 @@ def main() -> None:
     parser.add_argument("--returns", type=int, default=20)
     args = parser.parse_args()
 
-    from tests.integration.test_event_driven import drop, sha_of
-    from tests.postgres import fresh_database, postgres_server
+    from tests.integration.test_event_driven import drop, published_hashes, sha_of, wait_for
+    from tests.postgres import free_port, fresh_database, postgres_server
     from tests.return_edits import rewrite_csv
 
     with postgres_server() as url:
@@ -133,7 +107,7 @@ def main() -> None:
                 folder = drop(source, p)
                 sha = sha_of(folder)
                 dropped = time.perf_counter()
-                wait(lambda: sha in published_hashes(home), 300, f"{name} published")
+                wait_for(f"{name} published", lambda: sha in published_hashes(p), 300)
                 latencies.append(time.perf_counter() - dropped)
                 print(f"  {number + 1:>2} {name:<28} {latencies[-1]:5.1f} s")
             ordered = sorted(latencies)
@@ -158,14 +132,14 @@ def main() -> None:
             folder = drop(source, p)
             sha = sha_of(folder)
             workers = {int((p.run / "worker.pid").read_text()), second.pid}
-            holder = wait(lambda: holder_record(p).get("pid") in workers and holder_record(p)["pid"], 300, "a writer")
+            holder = wait_for("a writer", lambda: holder_record(p).get("pid") in workers and holder_record(p)["pid"], 300)
             os.kill(holder, signal.SIGKILL)
             killed = time.perf_counter()
-            wait(lambda: crashed(environment, port, "ingest-placeholder-area-b-2013"), 400, "the run Crashed")
+            wait_for("the run Crashed", lambda: crashed("ingest-placeholder-area-b-2013"), 400)
             to_crashed = time.perf_counter() - killed
-            wait(lambda: sha in published_hashes(home), 400, "the return published")
+            wait_for("the return published", lambda: sha in published_hashes(p), 400)
             print(f"kill -9 of the worker in the writer slot: run Crashed after {to_crashed:.0f} s, the return published "
-                  f"by the other worker after {time.perf_counter() - killed:.0f} s (published {published_hashes(home).count(sha)} time)")
+                  f"by the other worker after {time.perf_counter() - killed:.0f} s (published {published_hashes(p).count(sha)} time)")
         finally:
             second.kill()
             iaow("down")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,17 +27,11 @@ from flows import demo
 from flows.config import REPO_ROOT, Paths
 from flows.sources.base import READY_MARKER
 from tests.integration.test_event_driven import drop, published_hashes, sha_of, wait_for
-from tests.postgres import fresh_database
+from tests.postgres import free_port, fresh_database
 from tests.return_edits import rewrite_csv
 
 CREDENTIAL = "team:correct-horse-battery-staple"
 TIMEOUT_S = 240
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
