@@ -82,13 +82,10 @@ def slowest_dbt_nodes(run_results: Path, count: int = 8) -> dict[str, float]:
 
 def corrected_copy(source: Path, target: Path, flip: int) -> Path:
     """A new version of the return (one answer changed), so every run publishes for real."""
+    from tests.return_edits import flip_an_answer
+
     shutil.copytree(source, target)
-    lines = (target / "answers.csv").read_text().splitlines()
-    row = 1 + flip
-    fields = lines[row].split(",")
-    fields[2] = {"yes": "no", "no": "yes", "n/a": "n/a"}[fields[2]]
-    lines[row] = ",".join(fields)
-    (target / "answers.csv").write_text("\n".join(lines) + "\n")
+    flip_an_answer(flip)(target)
     return target
 
 

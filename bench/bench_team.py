@@ -34,17 +34,6 @@ sys.path.insert(0, str(REPO))
 CREDENTIAL = "bench:correct-horse-battery-staple"
 
 
-FLIPPED = {"yes": "no", "no": "yes", "n/a": "n/a"}
-
-
-def flipped(row: int):
-    """A change to answers.csv: one answer turned over, so the return is a corrected version."""
-    def change(rows):
-        rows[row][2] = FLIPPED[rows[row][2]]
-
-    return change
-
-
 def crashed(name: str) -> bool:
     async def read():
         from prefect.client.orchestration import get_client
@@ -64,7 +53,7 @@ def main() -> None:
 
     from tests.integration.test_event_driven import drop, published_hashes, sha_of, wait_for
     from tests.postgres import free_port, fresh_database, postgres_server
-    from tests.return_edits import rewrite_csv
+    from tests.return_edits import flip_an_answer
 
     with postgres_server() as url:
         home = Path(tempfile.mkdtemp(prefix="iaow-bench-team-"))
@@ -103,7 +92,7 @@ def main() -> None:
                 if number >= len(names):  # a corrected version: one more answer flipped each round
                     source = staging / f"v{number}" / name
                     shutil.copytree(staging / "inspections" / name, source)
-                    rewrite_csv(source / "answers.csv", flipped(4 + number // len(names)))
+                    flip_an_answer(4 + number // len(names))(source)
                 folder = drop(source, p)
                 sha = sha_of(folder)
                 dropped = time.perf_counter()
@@ -128,7 +117,7 @@ def main() -> None:
 
             source = staging / "kill" / "placeholder-area-b-2013"
             shutil.copytree(staging / "inspections" / "placeholder-area-b-2013", source)
-            rewrite_csv(source / "answers.csv", flipped(9))
+            flip_an_answer(9)(source)
             folder = drop(source, p)
             sha = sha_of(folder)
             workers = {int((p.run / "worker.pid").read_text()), second.pid}

@@ -177,3 +177,16 @@ def rename_case_refs(folder: Path, names: dict[str, str], encoding: str = "utf-8
             text = text.replace(f"{old},", f"{new},")
         (folder / file).write_bytes(text.encode(encoding))
     return folder
+
+
+def flip_an_answer(nth: int):
+    """An edit making a corrected version of a return: its nth yes-or-no answer turned over. Rows
+    answered n/a are passed over, since turning one would leave the return as it was."""
+    def edit(folder: Path) -> None:
+        def change(rows):
+            row = [row for row in rows[1:] if row[2] in ("yes", "no")][nth - 1]
+            row[2] = "no" if row[2] == "yes" else "yes"
+
+        rewrite_csv(folder / "answers.csv", change)
+
+    return edit

@@ -22,7 +22,7 @@ from flows.sources.base import READY_MARKER
 from flows.sources.registry import kind_for
 from flows.runtime.services import start_background, stop_background
 from flows.storage.warehouse import query, table_exists
-from tests.return_edits import rewrite_csv, set_cell, workbook_from_folder
+from tests.return_edits import flip_an_answer, set_cell, workbook_from_folder
 from tests.support import IAOW
 
 TIMEOUT_S = 180
@@ -158,12 +158,7 @@ def test_a_broken_return_is_quarantined_and_announced(served, demo_returns):
 
 
 def test_twelve_returns_at_once_each_publish_once_and_the_completed_group_reports(served, demo_returns, tmp_path):
-    def flip_one_answer(folder: Path) -> None:
-        def change(rows):
-            rows[5][2] = {"yes": "no", "no": "yes", "n/a": "n/a"}[rows[5][2]]
-
-        rewrite_csv(folder / "answers.csv", change)
-
+    flip_one_answer = flip_an_answer(5)
     remaining = ["placeholder-area-b-2013", "devon-and-cornwall-2013", "hampshire-2013", "northumbria-2013",
                  "northamptonshire-2013", "placeholder-area-d-2014", "placeholder-area-e-2014", "london-2014",
                  "placeholder-area-f-2018"]
