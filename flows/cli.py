@@ -290,12 +290,25 @@ def cmd_down(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _service_logging() -> None:
+    """A service's log, on stdout (`iaow up` sends it to logs/<name>.log; a service manager to its
+    journal): the platform's own lines (loggers `iaow.*`) from INFO, Prefect's and the libraries'
+    from WARNING. Called before Prefect is imported: its logging config then owns the root logger
+    (WARNING, its console at PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL, which the CLI keeps quiet),
+    so logging.basicConfig would add nothing and the platform's INFO lines would be dropped."""
+    os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "WARNING"
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    platform = logging.getLogger("iaow")
+    platform.addHandler(handler)
+    platform.setLevel(logging.INFO)
+    platform.propagate = False
+
+
 def _run_until_signalled(serve) -> int:
-    """Run a service in the foreground until SIGTERM or SIGINT; its log goes to stdout."""
-    import logging
+    """Run a service in the foreground until SIGTERM or SIGINT."""
     import signal
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.append(True))
@@ -304,17 +317,22 @@ def _run_until_signalled(serve) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    import asyncio
-
+    _service_logging()
+    from flows.runtime.services import prepare_service_folders
     from flows.runtime.worker import serve_in_process
 
-    return _run_until_signalled(lambda stop: asyncio.run(serve_in_process(paths(), stop)))
+    p = paths()
+    prepare_service_folders(p)  # run/ and logs/ of this machine, as `iaow up` makes them
+    return _run_until_signalled(lambda stop: asyncio.run(serve_in_process(p, stop)))
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    _service_logging()
+    from flows.runtime.services import prepare_service_folders
     from flows.runtime.watcher import watch
 
     p = paths()
+    prepare_service_folders(p)
     return _run_until_signalled(lambda stop: watch(p, p.home_id, stop))
 
 

@@ -85,7 +85,8 @@ async def rerun_crashed(client, deployments: dict[UUID, Flow]) -> list[str]:
 async def run_one(flow: Flow, flow_run) -> None:
     from prefect.flow_engine import run_flow_async
 
-    log.info("running %s (%s)", flow_run.name, flow_run.id)
+    # The run is named by the flow once it starts; until then it has a generated name only.
+    log.info("running %s, run %s (%s)", flow.name, flow_run.name, flow_run.id)
     # The engine records every state on the server; a failing run ends Failed, the worker goes on.
     state = await run_flow_async(flow, flow_run=flow_run, parameters=flow_run.parameters, return_type="state")
     log.info("%s finished: %s %s", flow_run.name, state.name, state.message or "")
