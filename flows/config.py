@@ -115,6 +115,10 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("IAOW_HOME", None, "data directory: landing, archive, warehouse, reports, logs (see the layout table)",
                 _path, default_text="the checkout"),
+        Setting("IAOW_MACHINE_DIR", None, "this machine's own folder, when several machines share the data directory: "
+                "`run/` (pid files, the watcher's ledger), `logs/`, `.dbt/` (dbt's build artefacts) and `.prefect/` "
+                "go here instead, so no machine writes another's; give each machine its own local path",
+                _path, default_text="the data directory (`IAOW_HOME`)"),
         Setting("IAOW_PSEUDONYM_KEY", None, "key of the HMAC pseudonyms of case references and respondent ids, "
                 f"at least {MIN_KEY_BYTES} bytes (UTF-8); keep it secret and stable. Passed on to the worker only, never "
                 "to the Prefect server, the watcher, the dashboard or Chromium",
@@ -390,13 +394,19 @@ class Paths:
         return self.secrets / "pseudonym.key"
 
     @property
+    def machine(self) -> Path:
+        """This machine's own folder (IAOW_MACHINE_DIR): what one machine writes for itself and
+        others sharing the data directory must not touch. The data directory when unset."""
+        return setting("IAOW_MACHINE_DIR") or self.home
+
+    @property
     def prefect_home(self) -> Path:
-        return Path(os.environ.get("PREFECT_HOME", self.home / ".prefect"))
+        return Path(os.environ.get("PREFECT_HOME", self.machine / ".prefect"))
 
     @property
     def run(self) -> Path:
-        """Pid files of the local services."""
-        return self.home / "run"
+        """Pid files of this machine's services, and the watcher's ledger."""
+        return self.machine / "run"
 
     @property
     def landed_ledger(self) -> Path:
@@ -404,7 +414,7 @@ class Paths:
 
     @property
     def logs(self) -> Path:
-        return self.home / "logs"
+        return self.machine / "logs"
 
     @property
     def releases(self) -> Path:
@@ -429,13 +439,13 @@ class Paths:
     @property
     def release_dbt_target(self) -> Path:
         # A release builds with its own dbt target: a worker's publication may build at the same time.
-        return self.home / ".dbt" / "release-target"
+        return self.machine / ".dbt" / "release-target"
 
     @property
     def dbt_target(self) -> Path:
-        # dbt's compiled artefacts (manifest, partial parse) are per data directory so two
-        # data directories (a developer's and the tests') never share stale state.
-        return self.home / ".dbt" / "target"
+        # dbt's compiled artefacts (manifest, partial parse) are per data directory (per machine
+        # with IAOW_MACHINE_DIR) so no two builders share stale state.
+        return self.machine / ".dbt" / "target"
 
     # -------------------------------------------------------------- who may read what
 
@@ -474,7 +484,7 @@ def prepare_environment() -> None:
     p = paths()
     p.home.mkdir(parents=True, exist_ok=True)  # Prefect creates PREFECT_HOME inside it, not its parents
     defaults = {
-        "PREFECT_HOME": str(p.home / ".prefect"),
+        "PREFECT_HOME": str(p.machine / ".prefect"),
         "PREFECT_API_URL": prefect_api_url(),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         # The CLI prints its own summary; run logs still go to the server and show in the UI.

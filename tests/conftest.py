@@ -19,6 +19,7 @@ import pytest
 TEST_HOME = Path(tempfile.mkdtemp(prefix="iaow test o'brien-"))
 os.environ["IAOW_HOME"] = str(TEST_HOME)
 os.environ.pop("IAOW_CRASH_AT", None)
+os.environ.pop("IAOW_MACHINE_DIR", None)  # a developer's own would give every test home one run/ and logs/
 
 from flows.config import paths, prepare_environment  # noqa: E402  (must follow IAOW_HOME)
 

@@ -10,6 +10,7 @@ worker, published, and served, with authentication on.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -28,7 +29,7 @@ from flows.config import REPO_ROOT, Paths
 from flows.sources.base import READY_MARKER
 from tests.integration.test_event_driven import drop, published_hashes, sha_of, wait_for
 from tests.postgres import free_port, fresh_database
-from tests.return_edits import rewrite_csv
+from tests.return_edits import flip_an_answer
 
 CREDENTIAL = "team:correct-horse-battery-staple"
 TIMEOUT_S = 240
@@ -54,16 +55,20 @@ def team(postgres_url, tmp_path_factory):
     assert up.returncode == 0, up.stdout + up.stderr
     started: list[subprocess.Popen] = []
 
+    machine = tmp_path_factory.mktemp("app-2 machine")
+
     def second_worker() -> subprocess.Popen:
-        """Another worker, as on another machine sharing the data directory."""
-        with open(home / "second-worker.log", "ab") as log:
+        """Another worker, as on another machine sharing the data directory: its own machine
+        folder, its output to what would be its service manager's journal."""
+        with open(machine / "journal.log", "ab") as journal:
             started.append(subprocess.Popen([sys.executable, "-m", "flows.cli", "worker"], cwd=REPO_ROOT,
-                                            env=environment, stdout=log, stderr=subprocess.STDOUT))
+                                            env={**environment, "IAOW_MACHINE_DIR": str(machine)},
+                                            stdout=journal, stderr=subprocess.STDOUT))
         return started[-1]
 
     second_worker()
     try:
-        yield home, port, environment, iaow, second_worker
+        yield home, port, environment, iaow, second_worker, machine
     finally:
         for worker in started:
             worker.kill()
@@ -86,14 +91,14 @@ def api(port: int, path: str, credential: str | None) -> int:
 
 
 def test_the_server_refuses_a_request_without_the_credential(team):
-    _, port, _, _, _ = team
+    _, port, _, _, _, _ = team
     assert api(port, "/flows/filter", None) == 401
     assert api(port, "/flows/filter", "team:a-wrong-password-here") == 401
     assert api(port, "/flows/filter", CREDENTIAL) == 200
 
 
 def test_a_dropped_return_publishes_itself_and_is_served_on_the_team_setup(team, tmp_path):
-    home, port, environment, iaow, _ = team
+    home, port, environment, iaow, _, machine = team
     staging = tmp_path / "staging"
     demo.write_demo_programme(staging)
     source = staging / "inspections" / "placeholder-area-a-2013"
@@ -125,19 +130,9 @@ def test_a_dropped_return_publishes_itself_and_is_served_on_the_team_setup(team,
     assert api(port, "/flow_runs/filter", CREDENTIAL) == 200 and api(port, "/flow_runs/filter", None) == 401
     # No credential in anything the platform wrote.
     password = CREDENTIAL.split(":", 1)[1]
-    for path in Path(home).rglob("*"):
+    for path in [*Path(home).rglob("*"), *machine.rglob("*")]:
         if path.is_file() and path.suffix in {".log", ".json", ".md", ".html", ".csv", ".txt", ".yaml", ""}:
             assert password not in path.read_text(errors="replace"), path
-
-
-def flip(row: int):
-    def transform(folder: Path) -> None:
-        def change(rows):
-            rows[row][2] = {"yes": "no", "no": "yes", "n/a": "n/a"}[rows[row][2]]
-
-        rewrite_csv(folder / "answers.csv", change)
-
-    return transform
 
 
 def test_a_worker_killed_mid_run_is_crashed_and_its_return_published_once_by_the_other(team, tmp_path):
@@ -146,11 +141,11 @@ def test_a_worker_killed_mid_run_is_crashed_and_its_return_published_once_by_the
     from flows.runtime.worker import UNRESPONSIVE_AFTER_S
     from flows.storage.writer import holder_record
 
-    home, _, environment, iaow, second_worker = team
+    home, _, environment, iaow, second_worker, _ = team
     p = Paths(home)
     returns = tmp_path / "returns"
     demo.write_demo_programme(returns)
-    folder = drop(returns / "inspections" / "placeholder-area-b-2013", p, transform=flip(7))
+    folder = drop(returns / "inspections" / "placeholder-area-b-2013", p, transform=flip_an_answer(7))
     sha = sha_of(folder)
     background = int((p.run / "worker.pid").read_text())  # the one `iaow up` started
     workers = {background} | set(worker_pids(home))
@@ -174,18 +169,18 @@ def test_a_worker_killed_mid_run_is_crashed_and_its_return_published_once_by_the
 
 
 def test_twelve_returns_at_once_with_two_workers_are_each_published_once(team, tmp_path):
-    home, _, _, _, _ = team
+    home, _, _, _, _, machine = team
     p = Paths(home)
     returns = tmp_path / "returns"
     demo.write_demo_programme(returns)
     names = sorted(path.name for path in (returns / "inspections").iterdir() if path.name != "placeholder-area-a-2013")
     folders = [drop(returns / "inspections" / name, p) for name in names]
     # two versions of the first return at once, as a correction sent twice in a hurry
-    folders.append(drop(returns / "inspections" / "placeholder-area-a-2013", p, transform=flip(5)))
+    folders.append(drop(returns / "inspections" / "placeholder-area-a-2013", p, transform=flip_an_answer(5)))
     hashes = [sha_of(folder) for folder in folders]
     second = tmp_path / "second" / "placeholder-area-a-2013"
     shutil.copytree(returns / "inspections" / "placeholder-area-a-2013", second)
-    flip(6)(second)
+    flip_an_answer(6)(second)
     wait_for("the first version's publication", lambda: hashes[-1] in published_hashes(p), timeout=TIMEOUT_S)
     folders.append(drop(second, p))
     hashes.append(sha_of(folders[-1]))
@@ -193,8 +188,29 @@ def test_twelve_returns_at_once_with_two_workers_are_each_published_once(team, t
     wait_for("all twelve publications", lambda: all(h in published_hashes(p) for h in hashes), timeout=900)
     counts = published_hashes(p)
     assert [counts.count(h) for h in hashes] == [1] * 12
-    logs = (home / "logs" / "worker.log").read_text() + (home / "second-worker.log").read_text()
-    assert "Traceback" not in logs
+    # Each machine's log says which runs it took and how they ended; neither holds a traceback.
+    first, second = (home / "logs" / "worker.log").read_text(), (machine / "journal.log").read_text()
+    assert "Traceback" not in first + second
+    for log in (first, second):
+        assert re.search(r"iaow.worker INFO ingest-\S+ finished: Completed", log), log[-3000:]
+    # The second machine's own files are in its machine folder, not in the shared data directory.
+    assert (machine / ".dbt" / "target" / "manifest.json").exists() and (machine / "run" / "worker.ready").exists()
+
+
+def test_the_event_driven_tests_pass_on_the_postgresql_server_with_authentication(team):
+    """Every flow, deployment, event trigger, schedule, artifact, the writer slot and the weekly
+    pruning behave as on SQLite: the event-driven tests, written for the session's SQLite server,
+    run again in a pytest of their own whose Prefect server is this PostgreSQL-backed one, with
+    its credential (their data directory and deployments are their own)."""
+    _, port, environment, _, _, _ = team
+    own = {"IAOW_HOME", "IAOW_SERVING_URL", "IAOW_PREFECT_DATABASE_URL"}  # theirs, not the team's
+    suite = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/integration/test_event_driven.py"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=2400,
+        env={**{key: value for key, value in environment.items() if key not in own},
+             "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"})
+    assert suite.returncode == 0, suite.stdout[-6000:] + suite.stderr[-2000:]
+    assert " passed" in suite.stdout and " failed" not in suite.stdout
 
 
 def worker_pids(home: Path) -> list[int]:
