@@ -482,7 +482,8 @@ def prepare_environment() -> None:
     are kept.
     """
     p = paths()
-    p.home.mkdir(parents=True, exist_ok=True)  # Prefect creates PREFECT_HOME inside it, not its parents
+    for folder in (p.home, p.machine):  # Prefect creates PREFECT_HOME inside it, not its parents
+        folder.mkdir(parents=True, exist_ok=True)
     defaults = {
         "PREFECT_HOME": str(p.machine / ".prefect"),
         "PREFECT_API_URL": prefect_api_url(),

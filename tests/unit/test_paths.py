@@ -3,6 +3,8 @@ one programme, and what each machine keeps for itself under IAOW_MACHINE_DIR."""
 
 from __future__ import annotations
 
+import os
+
 from flows.config import Paths
 
 
@@ -34,3 +36,14 @@ def test_a_machine_folder_takes_what_one_machine_writes_for_itself_and_nothing_s
         assert path.is_relative_to(tmp_path / "app-2"), name
     for name, path in shared(p).items():
         assert path.is_relative_to(tmp_path / "shared"), name
+
+
+def test_a_machine_folder_not_yet_made_is_made_before_prefect_needs_it(tmp_path, monkeypatch):
+    from flows.config import paths, prepare_environment
+
+    monkeypatch.setenv("IAOW_HOME", str(tmp_path / "shared"))
+    monkeypatch.setenv("IAOW_MACHINE_DIR", str(tmp_path / "new" / "app-2"))
+    monkeypatch.delenv("PREFECT_HOME", raising=False)
+    prepare_environment()
+    assert paths().machine.is_dir()
+    assert os.environ["PREFECT_HOME"] == str(tmp_path / "new" / "app-2" / ".prefect")
