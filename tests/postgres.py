@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -48,13 +49,21 @@ def postgres_server() -> Iterator[str]:
         shutil.chown(folder, "postgres", "postgres")
     port = free_port()
     user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
-    subprocess.run(_as_postgres([_bin("initdb"), "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8",
+    # Passwords are checked over TCP, as on a team's server, so a password that leaks into a log
+    # or is lost on the way to a client is noticed; the socket (pg_ctl's own checks) is trusted.
+    password = secrets.token_hex(16)
+    password_file = folder / "password"
+    password_file.write_text(password + "\n")
+    if os.geteuid() == 0:
+        shutil.chown(password_file, "postgres", "postgres")
+    subprocess.run(_as_postgres([_bin("initdb"), "-D", str(data), "-U", user, "--auth-local=trust",
+                                 "--auth-host=scram-sha-256", f"--pwfile={password_file}", "-E", "UTF8",
                                  "--no-sync"]), check=True, capture_output=True)
     subprocess.run(_as_postgres([_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-o",
                                  f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"]
                                 + ["start"]), check=True, capture_output=True)
     try:
-        yield f"postgresql://{user}@127.0.0.1:{port}/postgres"
+        yield f"postgresql://{user}:{password}@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(_as_postgres([_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
