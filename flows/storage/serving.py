@@ -65,6 +65,11 @@ def redact(text: str, url: str) -> str:
     return text.replace(password[1], "***") if password else text
 
 
+def _failed(error: Exception, url: str) -> ServingFailed:
+    """A psycopg error as said to people: its kind and message, the password never."""
+    return ServingFailed(redact(f"{type(error).__name__}: {error}".strip(), url))
+
+
 def _snapshot_publication(published: PublishedFile) -> str | None:
     """The publication of the snapshot being loaded (read from it, not from the path, which a
     publication may replace meanwhile)."""
@@ -84,7 +89,7 @@ def served_publication(url: str) -> str | None:
             row = connection.execute(LATEST_PUBLICATION_SQL).fetchone()
             return row[0] if row else None
     except psycopg.Error as error:
-        raise ServingFailed(redact(f"{type(error).__name__}: {error}".strip(), url)) from None
+        raise _failed(error, url) from None
 
 
 def serve_published(published_db: Path, url: str, reader_role: str) -> Served:
@@ -119,7 +124,7 @@ def serve_published(published_db: Path, url: str, reader_role: str) -> Served:
                 sql.Identifier(SCHEMA), sql.Identifier(reader_role)))
             connection.commit()
     except psycopg.Error as error:
-        raise ServingFailed(redact(f"{type(error).__name__}: {error}".strip(), url)) from None
+        raise _failed(error, url) from None
     return Served(publication_id, len(tables), total_rows, time.perf_counter() - started)
 
 
