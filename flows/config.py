@@ -474,6 +474,9 @@ def paths() -> Paths:
     return Paths(home())
 
 
+FLOW_HEARTBEAT_S = 30  # Prefect's minimum; the worker's crash deadline is a multiple of it
+
+
 def prepare_environment() -> None:
     """Point Prefect, dbt and GX at our data directory before any of them is imported.
 
@@ -495,7 +498,7 @@ def prepare_environment() -> None:
         "DO_NOT_TRACK": "1",
         # Every flow run says it is alive every 30 s (Prefect's minimum); a run whose heartbeats
         # stop is marked Crashed by the automation the worker applies (flows/runtime/worker.py).
-        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(FLOW_HEARTBEAT_S),
     }
     credential = setting("IAOW_PREFECT_AUTH")
     if credential:

@@ -30,13 +30,13 @@ from uuid import UUID
 
 from prefect import Flow
 
-from flows.config import Paths
+from flows.config import FLOW_HEARTBEAT_S, Paths
 
 log = logging.getLogger("iaow.worker")
 POLL_SECONDS = 0.5
 
 
-UNRESPONSIVE_AFTER_S = 90  # three missed heartbeats (one every 30 s)
+UNRESPONSIVE_AFTER_S = 3 * FLOW_HEARTBEAT_S  # three missed heartbeats: 90 s
 RECONCILE_EVERY_S = 10.0
 RERUN_TAG = "rerun-after-crash"
 CRASHED_LOOKBACK = dt.timedelta(days=1)
